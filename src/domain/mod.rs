@@ -1,0 +1,9 @@
+//! Pure domain types and rules: no I/O, no async, no database or web types.
+
+pub mod identity_event;
+pub mod location;
+pub mod password;
+pub mod permission;
+pub mod role;
+pub mod tenant;
+pub mod user;

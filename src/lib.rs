@@ -1,0 +1,12 @@
+//! CATS-rs: case assessment and tracking for a rehabilitation programme, live and scaled out.
+//! Layers point one way: `domain` ← `store` ← `accounts` ← `http` ← `startup`/`cli`.
+
+pub mod accounts;
+pub mod cli;
+pub mod domain;
+pub mod http;
+pub mod seed;
+pub mod settings;
+pub mod startup;
+pub mod store;
+pub mod telemetry;

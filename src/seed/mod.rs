@@ -1,0 +1,23 @@
+//! Loading data: the demo organisation and accounts, or a SQL file of one's own.
+
+pub mod demo;
+
+use crate::store::{Pool, Store, StoreError};
+
+/// Runs every statement of a SQL file in one transaction (`cats db seed FILE.sql`).
+pub async fn run_sql_file(store: &Store, sql: &str) -> Result<(), StoreError> {
+    use sqlx::Executor;
+    match store.pool() {
+        Pool::Postgres(pool) => {
+            let mut tx = pool.begin().await?;
+            tx.execute(sql).await?;
+            tx.commit().await?;
+        }
+        Pool::Sqlite(pool) => {
+            let mut tx = pool.begin().await?;
+            tx.execute(sql).await?;
+            tx.commit().await?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,155 @@
+//! Building and running the application: connect, migrate, seed the embedded default, bind.
+
+use crate::accounts::sessions::SessionPolicy;
+use crate::http::{self, error::HttpError, observe::observe, state::AppState};
+use crate::settings::{DatabaseKind, Settings};
+use crate::store::{org, Store};
+use crate::{seed, telemetry};
+use actix_web::dev::Server;
+use actix_web::middleware::{from_fn, Compress};
+use actix_web::{web, App, HttpServer};
+use std::net::TcpListener;
+use std::time::Duration;
+
+/// Why the application could not start: one line each, for the command line.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The database could not be reached or migrated.
+    #[error("database: {0}")]
+    Database(#[from] crate::store::StoreError),
+    /// Redis could not be reached.
+    #[error("redis: {0}")]
+    Redis(String),
+    /// The address could not be bound.
+    #[error("cannot listen on {address}: {cause}")]
+    Bind {
+        /// The address.
+        address: String,
+        /// Why.
+        cause: std::io::Error,
+    },
+    /// Demo data could not be loaded.
+    #[error("demo data: {0}")]
+    Seed(String),
+}
+
+/// A built, bound application, ready to run.
+pub struct Application {
+    port: u16,
+    server: Server,
+    store: Store,
+}
+
+impl Application {
+    /// Connects to everything the settings name, prepares the database and binds the listener
+    /// (port 0 picks a free port; `port()` says which).
+    pub async fn build(settings: Settings) -> Result<Self, StartError> {
+        let store = Store::connect(
+            &settings.effective_database_url(),
+            settings.database.max_connections,
+        )
+        .await?;
+        if settings.database.migrate_on_start {
+            store.migrate().await?;
+        }
+        let embedded = store.kind() == DatabaseKind::Sqlite;
+        if embedded && settings.demo_data_on_first_start && org::is_empty(&mut store.db()).await? {
+            tracing::info!("empty embedded database: loading the demo data");
+            seed::demo::load(&store)
+                .await
+                .map_err(|e| StartError::Seed(e.to_string()))?;
+        }
+        let redis = match settings.redis() {
+            Some(url) => Some(connect_redis(url).await?),
+            None => None,
+        };
+        let listener = TcpListener::bind(&settings.bind).map_err(|cause| StartError::Bind {
+            address: settings.bind.clone(),
+            cause,
+        })?;
+        let port = listener
+            .local_addr()
+            .map_err(|cause| StartError::Bind {
+                address: settings.bind.clone(),
+                cause,
+            })?
+            .port();
+        let workers = settings.workers;
+        let state = web::Data::new(AppState {
+            store: store.clone(),
+            session_policy: session_policy(&settings),
+            redis,
+            metrics: telemetry::metrics_handle(),
+            settings,
+        });
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .wrap(Compress::default())
+                .wrap(from_fn(observe))
+                .configure(http::configure)
+                .default_service(web::to(|| async {
+                    Err::<actix_web::HttpResponse, _>(HttpError::NotFound)
+                }))
+        })
+        .shutdown_timeout(5);
+        if workers > 0 {
+            server = server.workers(workers);
+        }
+        let server = server
+            .listen(listener)
+            .map_err(|cause| StartError::Bind {
+                address: format!("port {port}"),
+                cause,
+            })?
+            .run();
+        Ok(Self {
+            port,
+            server,
+            store,
+        })
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The application's store (tests look at what requests wrote).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// A handle that stops the server.
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped (Ctrl-C, SIGTERM or a handle's `stop`).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn session_policy(settings: &Settings) -> SessionPolicy {
+    let auto_unlock = settings.auth.lockout_auto_unlock_minutes;
+    SessionPolicy {
+        idle_timeout: time::Duration::minutes(i64::from(settings.auth.idle_timeout_minutes)),
+        auto_unlock_after: (auto_unlock > 0)
+            .then(|| time::Duration::minutes(i64::from(auto_unlock))),
+    }
+}
+
+async fn connect_redis(url: &str) -> Result<redis::aio::ConnectionManager, StartError> {
+    let client = redis::Client::open(url).map_err(|e| StartError::Redis(e.to_string()))?;
+    match tokio::time::timeout(
+        Duration::from_secs(5),
+        redis::aio::ConnectionManager::new(client),
+    )
+    .await
+    {
+        Ok(Ok(manager)) => Ok(manager),
+        Ok(Err(e)) => Err(StartError::Redis(e.to_string())),
+        Err(_) => Err(StartError::Redis("no answer within 5 s".to_owned())),
+    }
+}

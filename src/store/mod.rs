@@ -1,0 +1,204 @@
+//! The store: one handle over PostgreSQL or SQLite, one module per aggregate. Every query is
+//! written once with sea-query and runs on either backend.
+
+pub mod audit;
+mod db;
+pub mod org;
+pub mod schema;
+pub mod sessions;
+pub mod users;
+
+pub use db::{Db, Pool, Row, Statement, Tx};
+
+use crate::settings::{database_kind_of, DatabaseKind};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// What can go wrong talking to the database.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The row asked for does not exist (or is outside the caller's scope).
+    #[error("not found")]
+    NotFound,
+    /// A unique constraint refused the write.
+    #[error("already exists")]
+    Conflict,
+    /// The URL could not be parsed or the server refused the connection.
+    #[error("cannot connect to the database: {0}")]
+    Connect(String),
+    /// A migration failed.
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Anything else from the driver.
+    #[error(transparent)]
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::RowNotFound => StoreError::NotFound,
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict,
+            _ => StoreError::Database(error),
+        }
+    }
+}
+
+/// The application's handle on its database. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: Pool,
+}
+
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+impl Store {
+    /// Connects to the database the URL names, creating a SQLite file (and its folder) if
+    /// needed. Fails fast with a one-line reason when the server cannot be reached.
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Self, StoreError> {
+        let kind = database_kind_of(url).map_err(|e| StoreError::Connect(e.to_string()))?;
+        let pool = match kind {
+            DatabaseKind::Postgres => {
+                let pool = PgPoolOptions::new()
+                    .max_connections(max_connections)
+                    .acquire_timeout(Duration::from_secs(5))
+                    .connect(url)
+                    .await
+                    .map_err(|e| StoreError::Connect(e.to_string()))?;
+                Pool::Postgres(pool)
+            }
+            DatabaseKind::Sqlite => {
+                let options = SqliteConnectOptions::from_str(url)
+                    .map_err(|e| StoreError::Connect(e.to_string()))?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10));
+                if let Some(parent) = sqlite_file_parent(url) {
+                    std::fs::create_dir_all(&parent).map_err(|e| {
+                        StoreError::Connect(format!("cannot create {}: {e}", parent.display()))
+                    })?;
+                }
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(max_connections)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(options)
+                    .await
+                    .map_err(|e| StoreError::Connect(e.to_string()))?;
+                Pool::Sqlite(pool)
+            }
+        };
+        Ok(Self { pool })
+    }
+
+    /// Which backend this store runs on.
+    pub fn kind(&self) -> DatabaseKind {
+        match self.pool {
+            Pool::Postgres(_) => DatabaseKind::Postgres,
+            Pool::Sqlite(_) => DatabaseKind::Sqlite,
+        }
+    }
+
+    /// The pool, for the aggregate modules.
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// A handle for single queries.
+    pub fn db(&self) -> Db<'_> {
+        self.pool.db()
+    }
+
+    /// Opens a transaction.
+    pub async fn begin(&self) -> Result<Tx, StoreError> {
+        self.pool.begin().await
+    }
+
+    /// Applies every pending migration of this backend.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        match &self.pool {
+            Pool::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+            Pool::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Removes every table this application owns (the migrations' record included).
+    pub async fn drop_all(&self) -> Result<(), StoreError> {
+        match &self.pool {
+            Pool::Postgres(pool) => {
+                sqlx::query("DROP SCHEMA public CASCADE")
+                    .execute(pool)
+                    .await?;
+                sqlx::query("CREATE SCHEMA public").execute(pool).await?;
+            }
+            Pool::Sqlite(pool) => {
+                sqlx::query("PRAGMA foreign_keys = OFF")
+                    .execute(pool)
+                    .await?;
+                let tables: Vec<(String,)> = sqlx::query_as(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+                )
+                .fetch_all(pool)
+                .await?;
+                for (table,) in tables {
+                    sqlx::query(&format!("DROP TABLE IF EXISTS \"{table}\""))
+                        .execute(pool)
+                        .await?;
+                }
+                sqlx::query("PRAGMA foreign_keys = ON")
+                    .execute(pool)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A trivial query, for the readiness check.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        match &self.pool {
+            Pool::Postgres(pool) => {
+                sqlx::query("SELECT 1").execute(pool).await?;
+            }
+            Pool::Sqlite(pool) => {
+                sqlx::query("SELECT 1").execute(pool).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Connections open and idle, for `/metrics`.
+    pub fn pool_stats(&self) -> (u32, usize) {
+        match &self.pool {
+            Pool::Postgres(pool) => (pool.size(), pool.num_idle()),
+            Pool::Sqlite(pool) => (pool.size(), pool.num_idle()),
+        }
+    }
+
+    /// Closes every connection.
+    pub async fn close(&self) {
+        match &self.pool {
+            Pool::Postgres(pool) => pool.close().await,
+            Pool::Sqlite(pool) => pool.close().await,
+        }
+    }
+}
+
+/// The folder of a `sqlite://path/file.db` URL, if it names a file.
+fn sqlite_file_parent(url: &str) -> Option<std::path::PathBuf> {
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = path.split('?').next()?;
+    if path.is_empty() || path == ":memory:" {
+        return None;
+    }
+    std::path::Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(|p| p.to_path_buf())
+}

@@ -1,0 +1,145 @@
+//! Table and column names for sea-query, one enum per table. `Table` names the table itself.
+
+use sea_query::Iden;
+
+/// `tenants`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum Tenants {
+    Table,
+    Id,
+    Name,
+    Description,
+    ParentId,
+    CreatedAt,
+}
+
+/// `tenant_domains`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum TenantDomains {
+    Table,
+    TenantId,
+    Domain,
+}
+
+/// `contracts`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum Contracts {
+    Table,
+    Id,
+    Lot,
+    Description,
+    TenantId,
+    LifetimeStart,
+    LifetimeEnd,
+}
+
+/// `locations`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum Locations {
+    Table,
+    Id,
+    Name,
+    LocationType,
+    GenderProvision,
+    ContractId,
+    ParentId,
+    LifetimeStart,
+    LifetimeEnd,
+}
+
+/// `location_tenants`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum LocationTenants {
+    Table,
+    LocationId,
+    TenantId,
+}
+
+/// `location_mappings`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum LocationMappings {
+    Table,
+    Code,
+    CodeType,
+    Description,
+    Region,
+    LocationId,
+}
+
+/// `users`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum Users {
+    Table,
+    Id,
+    Email,
+    DisplayName,
+    TenantId,
+    Status,
+    SuperiorId,
+    PasswordHash,
+    MustChangePassword,
+    FailedAttempts,
+    LockedAt,
+    LockReason,
+    LastLoginAt,
+    CreatedAt,
+    UpdatedAt,
+}
+
+/// `user_roles`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum UserRoles {
+    Table,
+    UserId,
+    Role,
+}
+
+/// `password_history`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum PasswordHistory {
+    Table,
+    Id,
+    UserId,
+    PasswordHash,
+    CreatedAt,
+}
+
+/// `sessions`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum Sessions {
+    Table,
+    Id,
+    UserId,
+    CsrfToken,
+    CreatedAt,
+    LastSeenAt,
+    Ip,
+    UserAgent,
+    RevokedAt,
+    RevokedReason,
+}
+
+/// `identity_audit`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum IdentityAudit {
+    Table,
+    Id,
+    OccurredAt,
+    Event,
+    UserId,
+    Email,
+    ActorId,
+    Ip,
+    Detail,
+}

@@ -1,0 +1,169 @@
+//! Server-side sessions. The browser holds a random token; only its SHA-256 is stored, so a
+//! leaked database cannot be replayed as cookies.
+
+use super::schema::{Sessions, Tenants, Users};
+use super::{Db, StoreError, Tx};
+use sea_query::{Expr, ExprTrait, Query};
+use time::OffsetDateTime;
+
+/// A live session joined with the fields of its user that every request needs.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionRow {
+    /// The token's hash.
+    pub id: String,
+    /// The signed-in user.
+    pub user_id: i64,
+    /// The token forms must echo.
+    pub csrf_token: String,
+    /// Last request seen.
+    pub last_seen_at: OffsetDateTime,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<OffsetDateTime>,
+    /// The user's e-mail.
+    pub email: String,
+    /// The user's name.
+    pub display_name: String,
+    /// The user's tenant.
+    pub tenant_id: String,
+    /// The tenant's name.
+    pub tenant_name: String,
+    /// The user's status code.
+    pub status: String,
+    /// When the user was locked, if they are.
+    pub locked_at: Option<OffsetDateTime>,
+    /// Why.
+    pub lock_reason: Option<String>,
+    /// Whether the user must set a new password before anything else.
+    pub must_change_password: bool,
+}
+
+/// A new session.
+pub struct NewSession<'a> {
+    /// SHA-256 of the cookie token, hex.
+    pub id: &'a str,
+    /// The user.
+    pub user_id: i64,
+    /// The CSRF token.
+    pub csrf_token: &'a str,
+    /// Client address, for the audit.
+    pub ip: Option<&'a str>,
+    /// Client user agent.
+    pub user_agent: Option<&'a str>,
+}
+
+/// Stores a new session.
+pub async fn insert(
+    tx: &mut Tx,
+    session: &NewSession<'_>,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    let insert = Query::insert()
+        .into_table(Sessions::Table)
+        .columns([
+            Sessions::Id,
+            Sessions::UserId,
+            Sessions::CsrfToken,
+            Sessions::CreatedAt,
+            Sessions::LastSeenAt,
+            Sessions::Ip,
+            Sessions::UserAgent,
+        ])
+        .values_panic([
+            session.id.into(),
+            session.user_id.into(),
+            session.csrf_token.into(),
+            now.into(),
+            now.into(),
+            session.ip.map(str::to_owned).into(),
+            session
+                .user_agent
+                .map(|ua| ua.chars().take(300).collect::<String>())
+                .into(),
+        ])
+        .to_owned();
+    tx.execute(&insert).await?;
+    Ok(())
+}
+
+/// The session with this id and its user, revoked or not (the caller decides).
+pub async fn find(db: &mut Db<'_>, id: &str) -> Result<Option<SessionRow>, StoreError> {
+    let query = Query::select()
+        .columns([
+            (Sessions::Table, Sessions::Id),
+            (Sessions::Table, Sessions::UserId),
+            (Sessions::Table, Sessions::CsrfToken),
+            (Sessions::Table, Sessions::LastSeenAt),
+            (Sessions::Table, Sessions::RevokedAt),
+        ])
+        .columns([
+            (Users::Table, Users::Email),
+            (Users::Table, Users::DisplayName),
+            (Users::Table, Users::TenantId),
+            (Users::Table, Users::Status),
+            (Users::Table, Users::LockedAt),
+            (Users::Table, Users::LockReason),
+            (Users::Table, Users::MustChangePassword),
+        ])
+        .expr_as(
+            Expr::col((Tenants::Table, Tenants::Name)),
+            sea_query::Alias::new("tenant_name"),
+        )
+        .from(Sessions::Table)
+        .inner_join(
+            Users::Table,
+            Expr::col((Users::Table, Users::Id)).equals((Sessions::Table, Sessions::UserId)),
+        )
+        .inner_join(
+            Tenants::Table,
+            Expr::col((Tenants::Table, Tenants::Id)).equals((Users::Table, Users::TenantId)),
+        )
+        .and_where(Expr::col((Sessions::Table, Sessions::Id)).eq(id))
+        .to_owned();
+    db.fetch_optional(&query).await
+}
+
+/// Records activity on a session (callers throttle this to save writes).
+pub async fn touch(db: &mut Db<'_>, id: &str, now: OffsetDateTime) -> Result<(), StoreError> {
+    let update = Query::update()
+        .table(Sessions::Table)
+        .value(Sessions::LastSeenAt, now)
+        .and_where(Expr::col(Sessions::Id).eq(id))
+        .to_owned();
+    db.execute(&update).await?;
+    Ok(())
+}
+
+/// Revokes one session.
+pub async fn revoke(
+    tx: &mut Tx,
+    id: &str,
+    reason: &str,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    let update = Query::update()
+        .table(Sessions::Table)
+        .value(Sessions::RevokedAt, now)
+        .value(Sessions::RevokedReason, reason)
+        .and_where(Expr::col(Sessions::Id).eq(id))
+        .and_where(Expr::col(Sessions::RevokedAt).is_null())
+        .to_owned();
+    tx.execute(&update).await?;
+    Ok(())
+}
+
+/// Revokes every live session of a user; returns how many.
+pub async fn revoke_all_for_user(
+    tx: &mut Tx,
+    user_id: i64,
+    reason: &str,
+    now: OffsetDateTime,
+) -> Result<u64, StoreError> {
+    let update = Query::update()
+        .table(Sessions::Table)
+        .value(Sessions::RevokedAt, now)
+        .value(Sessions::RevokedReason, reason)
+        .and_where(Expr::col(Sessions::UserId).eq(user_id))
+        .and_where(Expr::col(Sessions::RevokedAt).is_null())
+        .to_owned();
+    tx.execute(&update).await
+}

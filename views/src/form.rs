@@ -1,0 +1,190 @@
+//! Accessible form parts: an error summary that links to each field, and fields that show
+//! their message beside them and keep what the user typed.
+
+use maud::{html, Markup, Render};
+
+/// The errors of one submitted form, in field order.
+#[derive(Debug, Clone, Default)]
+pub struct FormErrors(Vec<(String, String)>);
+
+impl FormErrors {
+    /// No errors.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a message for a field (the field's `name`, which is also its element id).
+    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.push((field.into(), message.into()));
+    }
+
+    /// A single error.
+    pub fn one(field: impl Into<String>, message: impl Into<String>) -> Self {
+        let mut errors = Self::new();
+        errors.add(field, message);
+        errors
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The first message for a field.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+    }
+}
+
+/// "There is a problem": the list of errors at the top of the page, each linking to its field.
+pub struct ErrorSummary<'a>(pub &'a FormErrors);
+
+impl Render for ErrorSummary<'_> {
+    fn render(&self) -> Markup {
+        html! {
+            @if !self.0.is_empty() {
+                div.error-summary role="alert" tabindex="-1" data-autofocus {
+                    h2.error-summary__title { "There is a problem" }
+                    ul {
+                        @for (field, message) in &self.0 .0 {
+                            li { a href={ "#" (field) } { (message) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The hidden CSRF field every state-changing form carries.
+pub struct CsrfField<'a>(pub &'a str);
+
+impl Render for CsrfField<'_> {
+    fn render(&self) -> Markup {
+        html! { input type="hidden" name="csrf_token" value=(self.0); }
+    }
+}
+
+/// A labelled text input with its hint and error.
+pub struct TextField<'a> {
+    /// Name and id.
+    pub name: &'a str,
+    /// Label text.
+    pub label: &'a str,
+    /// Optional hint under the label.
+    pub hint: Option<&'a str>,
+    /// Current value (what the user typed, on a re-shown form).
+    pub value: &'a str,
+    /// `text`, `email`, `password`, `search`…
+    pub input_type: &'a str,
+    /// The browser's autocomplete token.
+    pub autocomplete: Option<&'a str>,
+    /// The errors of the form.
+    pub errors: &'a FormErrors,
+}
+
+impl Render for TextField<'_> {
+    fn render(&self) -> Markup {
+        let error = self.errors.get(self.name);
+        let hint_id = format!("{}-hint", self.name);
+        let error_id = format!("{}-error", self.name);
+        let described = [
+            self.hint.map(|_| hint_id.as_str()),
+            error.map(|_| error_id.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+        html! {
+            div.form-group.form-group--error[error.is_some()] {
+                label.label for=(self.name) { (self.label) }
+                @if let Some(hint) = self.hint { div.hint id=(hint_id) { (hint) } }
+                @if let Some(message) = error {
+                    p.error-message id=(error_id) { span.visually-hidden { "Error: " } (message) }
+                }
+                input.input.input--error[error.is_some()] id=(self.name) name=(self.name)
+                    type=(self.input_type) value=(self.value)
+                    autocomplete=[self.autocomplete]
+                    aria-describedby=[(!described.is_empty()).then_some(described.as_str())]
+                    aria-invalid=[error.map(|_| "true")];
+            }
+        }
+    }
+}
+
+/// A labelled select.
+pub struct SelectField<'a> {
+    /// Name and id.
+    pub name: &'a str,
+    /// Label text.
+    pub label: &'a str,
+    /// (value, text) pairs.
+    pub options: &'a [(String, String)],
+    /// The selected value.
+    pub selected: &'a str,
+    /// The errors of the form.
+    pub errors: &'a FormErrors,
+}
+
+impl Render for SelectField<'_> {
+    fn render(&self) -> Markup {
+        let error = self.errors.get(self.name);
+        html! {
+            div.form-group.form-group--error[error.is_some()] {
+                label.label for=(self.name) { (self.label) }
+                @if let Some(message) = error {
+                    p.error-message id={ (self.name) "-error" } { span.visually-hidden { "Error: " } (message) }
+                }
+                select.select id=(self.name) name=(self.name) aria-invalid=[error.map(|_| "true")] {
+                    @for (value, text) in self.options {
+                        option value=(value) selected[value == self.selected] { (text) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A group of checkboxes sharing one name.
+pub struct CheckboxesField<'a> {
+    /// Name, and id of the group.
+    pub name: &'a str,
+    /// The group's legend.
+    pub legend: &'a str,
+    /// Optional hint.
+    pub hint: Option<&'a str>,
+    /// (value, label, checked).
+    pub options: &'a [(String, String, bool)],
+    /// The errors of the form.
+    pub errors: &'a FormErrors,
+}
+
+impl Render for CheckboxesField<'_> {
+    fn render(&self) -> Markup {
+        let error = self.errors.get(self.name);
+        html! {
+            div.form-group.form-group--error[error.is_some()] id=(self.name) {
+                fieldset.fieldset {
+                    legend.legend { (self.legend) }
+                    @if let Some(hint) = self.hint { div.hint { (hint) } }
+                    @if let Some(message) = error {
+                        p.error-message { span.visually-hidden { "Error: " } (message) }
+                    }
+                    div.checkboxes {
+                        @for (index, (value, label, checked)) in self.options.iter().enumerate() {
+                            @let id = format!("{}-{}", self.name, index);
+                            div.checkbox {
+                                input id=(id) type="checkbox" name=(self.name) value=(value) checked[*checked];
+                                label for=(id) { (label) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! Pages: each a function from its view model to the content inside the layout.
+
+pub mod account;
+pub mod admin_users;
+pub mod errors;
+pub mod home;
+pub mod organisation;
+pub mod sign_in;
