@@ -77,7 +77,7 @@ pub enum UserAction {
         /// E-mail (username); its domain must be one of the tenant's.
         #[arg(long)]
         email: String,
-        /// Tenant id, e.g. 1.1.
+        /// Tenant id, ending in a dot: `1.1.` for head office, `1.1.1.1.1.` for a team.
         #[arg(long)]
         tenant: String,
         /// Role code, repeatable (none: a provider support worker). Codes: system-support,
@@ -176,6 +176,9 @@ async fn user(settings: &Settings, action: UserAction) -> anyhow::Result<()> {
             .collect::<Result<Vec<_>, _>>()?,
     );
     for role in roles.iter() {
+        if !role.is_grantable() {
+            anyhow::bail!("--role: {} cannot be granted", role.display_name());
+        }
         if role.is_internal() && !email.is_internal() {
             anyhow::bail!(
                 "--role: {} is for @justice.gov.uk accounts only",

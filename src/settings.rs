@@ -119,11 +119,16 @@ impl Settings {
             .merge(Toml::file(config_dir.join(format!("{environment}.toml"))))
             .merge(
                 Env::prefixed("CATS_")
-                    // CATS_ENV picks the file; CATS_TEST_* and CATS_BENCH_* belong to the test
+                    // CATS_ENV picks the file and CATS_CONFIG_DIR the folder; CATS_TEST_* and
+                    // CATS_BENCH_* belong to the test
                     // and benchmark harnesses, not to the server.
                     .filter(|key| {
-                        let key = key.as_str();
-                        key != "env" && !key.starts_with("test_") && !key.starts_with("bench_")
+                        // Keys keep the variable's case here: compare in lower case.
+                        let key = key.as_str().to_ascii_lowercase();
+                        key != "env"
+                            && key != "config_dir"
+                            && !key.starts_with("test_")
+                            && !key.starts_with("bench_")
                     })
                     .split("__"),
             )
@@ -150,6 +155,12 @@ impl Settings {
             return Err(SettingsError(
                 "log.format must be \"pretty\" or \"json\"".to_owned(),
             ));
+        }
+        if tracing_subscriber::EnvFilter::try_new(&self.log.filter).is_err() {
+            return Err(SettingsError(format!(
+                "log.filter {:?} is not a valid filter (e.g. \"info,sqlx=warn\")",
+                self.log.filter
+            )));
         }
         if self.auth.idle_timeout_minutes == 0 {
             return Err(SettingsError(

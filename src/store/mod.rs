@@ -137,21 +137,23 @@ impl Store {
                 sqlx::query("CREATE SCHEMA public").execute(pool).await?;
             }
             Pool::Sqlite(pool) => {
+                // The pragma is per connection: everything runs on one.
+                let mut conn = pool.acquire().await?;
                 sqlx::query("PRAGMA foreign_keys = OFF")
-                    .execute(pool)
+                    .execute(&mut *conn)
                     .await?;
                 let tables: Vec<(String,)> = sqlx::query_as(
                     "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
                 )
-                .fetch_all(pool)
+                .fetch_all(&mut *conn)
                 .await?;
                 for (table,) in tables {
                     sqlx::query(&format!("DROP TABLE IF EXISTS \"{table}\""))
-                        .execute(pool)
+                        .execute(&mut *conn)
                         .await?;
                 }
                 sqlx::query("PRAGMA foreign_keys = ON")
-                    .execute(pool)
+                    .execute(&mut *conn)
                     .await?;
             }
         }

@@ -1,0 +1,161 @@
+//! The real pages in headless Chromium through chromedriver (`CATS_TEST_CHROMEDRIVER`: the
+//! chromedriver binary, or the URL of one already running).
+
+use crate::support::{Backend, TestApp, PASSWORD};
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// A chromedriver this test started (stopped on drop), or one it was pointed at.
+struct Driver {
+    url: String,
+    child: Option<Child>,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        if let Some(child) = &mut self.child {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+async fn driver() -> Option<Driver> {
+    let setting = match std::env::var("CATS_TEST_CHROMEDRIVER") {
+        Ok(value) if !value.is_empty() => value,
+        _ => {
+            if std::env::var("CI").as_deref() == Ok("true") {
+                panic!("browser suite: CATS_TEST_CHROMEDRIVER must be set under CI=true");
+            }
+            crate::support::say_skipped("browser suite — set CATS_TEST_CHROMEDRIVER to run it");
+            return None;
+        }
+    };
+    if setting.starts_with("http://") {
+        return Some(Driver {
+            url: setting,
+            child: None,
+        });
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let child = Command::new(&setting)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    let url = format!("http://127.0.0.1:{port}");
+    let driver = Driver {
+        url,
+        child: Some(child),
+    };
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return Some(driver);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("chromedriver did not listen on port {port}");
+}
+
+async fn browser(driver: &Driver) -> Client {
+    // reqwest and fantoccini bring different TLS back-ends; pick one for the process.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let mut caps = serde_json::Map::new();
+    let mut options = serde_json::json!({
+        "args": [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--no-first-run", "--window-size=1280,900"
+        ]
+    });
+    if std::path::Path::new("/usr/bin/chromium").exists() {
+        options["binary"] = serde_json::json!("/usr/bin/chromium");
+    }
+    caps.insert("goog:chromeOptions".to_owned(), options);
+    ClientBuilder::rustls()
+        .expect("tls")
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .expect("browser session")
+}
+
+async fn screenshot(client: &Client, name: &str) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    let _ = std::fs::create_dir_all(&dir);
+    if let Ok(png) = client.screenshot().await {
+        let _ = std::fs::write(dir.join(format!("{name}.png")), png);
+    }
+}
+
+#[tokio::test]
+async fn signs_in_through_the_real_page_and_sees_the_error_summary() {
+    let Some(driver) = driver().await else { return };
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite app");
+    let client = browser(&driver).await;
+    let result = async {
+        client.goto(&format!("{}/admin/users", app.address)).await?;
+        let heading = client.find(Locator::Css("h1")).await?.text().await?;
+        assert_eq!(heading, "Sign in to CATS");
+        screenshot(&client, "sign-in").await;
+
+        // A wrong password: the error summary appears and links to the field.
+        client
+            .find(Locator::Id("email"))
+            .await?
+            .send_keys("qa.manager@justice.gov.uk")
+            .await?;
+        client
+            .find(Locator::Id("password"))
+            .await?
+            .send_keys("Wrong-password-1!")
+            .await?;
+        client
+            .find(Locator::Css("button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        let summary = client
+            .wait()
+            .for_element(Locator::Css(".error-summary"))
+            .await?;
+        assert!(summary
+            .text()
+            .await?
+            .contains("The email address or password is incorrect"));
+        screenshot(&client, "sign-in-error").await;
+
+        client
+            .find(Locator::Id("password"))
+            .await?
+            .send_keys(PASSWORD)
+            .await?;
+        client
+            .find(Locator::Css("button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        // Back where the person was going, signed in.
+        let target = url::Url::parse(&format!("{}/admin/users", app.address))?;
+        client.wait().for_url(&target).await?;
+        let body = client.find(Locator::Css("main")).await?.text().await?;
+        assert!(body.contains("worker@provider-a.example"), "{body}");
+        screenshot(&client, "users").await;
+        client.goto(&format!("{}/", app.address)).await?;
+        let welcome = client.find(Locator::Css("h1")).await?.text().await?;
+        assert_eq!(welcome, "Welcome, Quinn Manager");
+        screenshot(&client, "home").await;
+        Ok::<_, Box<dyn std::error::Error>>(())
+    }
+    .await;
+    let _ = client.close().await;
+    result.expect("browser flow");
+}
