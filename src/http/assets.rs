@@ -19,9 +19,9 @@ const ASSETS: [Asset; 2] = [
         body: include_bytes!("../../assets/app.css"),
     },
     Asset {
-        name: "session.js",
+        name: "app.js",
         content_type: "text/javascript; charset=utf-8",
-        body: include_bytes!("../../assets/session.js"),
+        body: include_bytes!("../../assets/app.js"),
     },
 ];
 
@@ -46,7 +46,7 @@ pub fn urls() -> &'static AssetUrls {
         let names = hashed_names();
         AssetUrls {
             css: format!("/assets/{}", names[0]),
-            session_js: format!("/assets/{}", names[1]),
+            script: format!("/assets/{}", names[1]),
         }
     })
 }

@@ -159,3 +159,68 @@ async fn signs_in_through_the_real_page_and_sees_the_error_summary() {
     let _ = client.close().await;
     result.expect("browser flow");
 }
+
+#[tokio::test]
+async fn idle_warning_appears_before_the_timeout_and_stay_signed_in_keeps_the_session() {
+    use crate::support::toml_value::Value;
+    let Some(driver) = driver().await else { return };
+    // A one-minute timeout that warns 57 seconds ahead: the warning shows within seconds.
+    let app = TestApp::spawn_with(
+        Backend::Sqlite,
+        &[
+            ("auth.idle_timeout_minutes", Value::Int(1)),
+            ("auth.idle_warning_seconds", Value::Int(57)),
+        ],
+    )
+    .await
+    .expect("sqlite app");
+    let client = browser(&driver).await;
+    let result = async {
+        client.goto(&format!("{}/sign-in", app.address)).await?;
+        client
+            .find(Locator::Id("email"))
+            .await?
+            .send_keys("worker@provider-a.example")
+            .await?;
+        client
+            .find(Locator::Id("password"))
+            .await?
+            .send_keys(PASSWORD)
+            .await?;
+        client
+            .find(Locator::Css("button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        client
+            .wait()
+            .for_element(Locator::XPath("//h1[starts-with(., 'Welcome')]"))
+            .await?;
+        let warning = client.find(Locator::Id("session-warning")).await?;
+        assert!(
+            !warning.is_displayed().await?,
+            "no warning straight after sign-in"
+        );
+        let shown = client
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css("#session-warning:not([hidden])"))
+            .await?;
+        assert!(shown.text().await?.contains("You will be signed out soon"));
+        screenshot(&client, "idle-warning").await;
+        client
+            .find(Locator::Id("session-stay"))
+            .await?
+            .click()
+            .await?;
+        client
+            .wait()
+            .at_most(Duration::from_secs(5))
+            .for_element(Locator::Css("#session-warning[hidden]"))
+            .await?;
+        Ok::<_, Box<dyn std::error::Error>>(())
+    }
+    .await;
+    let _ = client.close().await;
+    result.expect("browser flow");
+}

@@ -5,7 +5,38 @@
 use crate::support::{on_both_databases, TestApp};
 use cats::http::all_routes;
 
-on_both_databases!(every_route_refuses_anonymous_and_other_tenant_callers);
+on_both_databases!(
+    every_route_refuses_anonymous_and_other_tenant_callers,
+    every_post_route_refuses_a_missing_csrf_token,
+);
+
+async fn every_post_route_refuses_a_missing_csrf_token(app: TestApp) {
+    let target = app.user_id("worker@provider-a.example").await;
+    let admin = app.signed_in("admin@justice.gov.uk").await;
+    let posts: Vec<_> = all_routes()
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .collect();
+    assert!(posts.len() >= 8);
+    for route in posts {
+        let path = route.path.replace("{id}", &target.to_string());
+        let page = admin
+            .post(
+                &path,
+                &[
+                    ("status", "left"),
+                    ("roles", "finance"),
+                    ("email", "worker@provider-a.example"),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, 403, "POST {path} without a token");
+    }
+    let row = app.user("worker@provider-a.example").await;
+    assert_eq!(row.status, "active");
+    assert!(row.locked_at.is_none());
+    admin.get("/").await.expect_status(200);
+}
 
 /// Text that identifies the provider-A account every `{id}` route is pointed at.
 const SECRETS: [&str; 2] = ["worker@provider-a.example", "Alex Worker"];

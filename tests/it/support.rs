@@ -157,6 +157,7 @@ pub mod toml_value {
     #[derive(Clone, serde::Serialize)]
     #[serde(untagged)]
     pub enum Value {
+        Int(i64),
         Text(String),
     }
 }

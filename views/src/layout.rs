@@ -8,8 +8,8 @@ use maud::{html, Markup, DOCTYPE};
 pub struct AssetUrls {
     /// The stylesheet.
     pub css: String,
-    /// The small session script (idle warning).
-    pub session_js: String,
+    /// The small page script (error-summary focus, idle warning).
+    pub script: String,
 }
 
 /// One link in the navigation.
@@ -61,9 +61,7 @@ pub fn layout(chrome: &Chrome<'_>, content: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (chrome.title) " – CATS" }
                 link rel="stylesheet" href=(chrome.assets.css);
-                @if chrome.user.is_some() {
-                    script src=(chrome.assets.session_js) defer {}
-                }
+                script src=(chrome.assets.script) defer {}
             }
             body {
                 a.skip-link href="#main" { "Skip to main content" }

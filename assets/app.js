@@ -1,6 +1,13 @@
-// Idle-session warning. The server signs a session out after a period without requests; this
-// shows a warning shortly before, and "Stay signed in" makes a request that keeps it alive.
-// Pages work without it: it only adds the warning.
+// The page script. Pages work without it; it only adds:
+// - focus on the error summary when a form comes back with errors, so screen readers announce it;
+// - the idle-session warning: the server signs a session out after a period without requests;
+//   this warns shortly before, and "Stay signed in" makes a request that keeps it alive.
+(function () {
+  "use strict";
+  var summary = document.querySelector("[data-autofocus]");
+  if (summary) summary.focus();
+})();
+
 (function () {
   "use strict";
   var box = document.getElementById("session-warning");
