@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod cli;
 pub mod domain;
 pub mod http;
+pub mod live;
 pub mod seed;
 pub mod settings;
 pub mod startup;

@@ -51,6 +51,8 @@ pub struct Settings {
     pub auth: AuthSettings,
     /// Logging.
     pub log: LogSettings,
+    /// The live engine.
+    pub live: LiveSettings,
     /// Whether the demo data is loaded on the first start of the embedded (SQLite) default.
     pub demo_data_on_first_start: bool,
 }
@@ -79,6 +81,22 @@ pub struct AuthSettings {
     /// Mark cookies `Secure` even when the request did not arrive over TLS (behind a proxy that
     /// terminates TLS without saying so).
     pub secure_cookies: bool,
+}
+
+/// Live engine settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LiveSettings {
+    /// Prefix of Redis keys and channels (instances of one deployment share it).
+    pub redis_prefix: String,
+    /// Events each topic keeps for replay.
+    pub history_events: usize,
+    /// Oldest event kept for replay, in seconds.
+    pub history_seconds: u64,
+    /// A topic with no subscriber on an instance stops after this many seconds.
+    pub topic_idle_seconds: u64,
+    /// Frames waiting for a slow socket before it is resynced.
+    pub outbound_queue: usize,
 }
 
 /// Logging settings.

@@ -8,6 +8,8 @@ use crate::{seed, telemetry};
 use actix_web::dev::Server;
 use actix_web::middleware::{from_fn, Compress};
 use actix_web::{web, App, HttpServer};
+use cats_actors::history::Limits;
+use cats_actors::{Bus, Hub, LiveConfig, MemoryBus, RedisBus, RedisSettings};
 use std::net::TcpListener;
 use std::time::Duration;
 
@@ -38,6 +40,7 @@ pub struct Application {
     port: u16,
     server: Server,
     store: Store,
+    hub: Hub,
 }
 
 impl Application {
@@ -63,6 +66,7 @@ impl Application {
             Some(url) => Some(connect_redis(url).await?),
             None => None,
         };
+        let hub = start_hub(&settings).await?;
         let listener = TcpListener::bind(&settings.bind).map_err(|cause| StartError::Bind {
             address: settings.bind.clone(),
             cause,
@@ -75,9 +79,16 @@ impl Application {
             })?
             .port();
         let workers = settings.workers;
+        let policy = session_policy(&settings);
+        let gate = std::sync::Arc::new(crate::live::gate::CatsGate {
+            store: store.clone(),
+            policy,
+        });
         let state = web::Data::new(AppState {
             store: store.clone(),
-            session_policy: session_policy(&settings),
+            session_policy: policy,
+            hub: hub.clone(),
+            gate,
             redis,
             metrics: telemetry::metrics_handle(),
             settings,
@@ -107,6 +118,7 @@ impl Application {
             port,
             server,
             store,
+            hub,
         })
     }
 
@@ -120,15 +132,52 @@ impl Application {
         &self.store
     }
 
+    /// The live engine (tests publish through it).
+    pub fn hub(&self) -> &Hub {
+        &self.hub
+    }
+
     /// A handle that stops the server.
     pub fn handle(&self) -> actix_web::dev::ServerHandle {
         self.server.handle()
     }
 
-    /// Serves until stopped (Ctrl-C, SIGTERM or a handle's `stop`).
+    /// Serves until stopped (Ctrl-C, SIGTERM or a handle's `stop`), then tells the other
+    /// instances this one is gone.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let result = self.server.await;
+        self.hub.shutdown().await;
+        result
     }
+}
+
+/// The live engine over Redis when configured, otherwise in-process.
+async fn start_hub(settings: &Settings) -> Result<Hub, StartError> {
+    let live = &settings.live;
+    let limits = Limits {
+        max_events: live.history_events,
+        max_age: Duration::from_secs(live.history_seconds),
+    };
+    let config = LiveConfig {
+        history: limits,
+        topic_idle: Duration::from_secs(live.topic_idle_seconds),
+        outbound_queue: live.outbound_queue,
+        ..LiveConfig::default()
+    };
+    let bus: std::sync::Arc<dyn Bus> = match settings.redis() {
+        Some(url) => std::sync::Arc::new(
+            RedisBus::connect(RedisSettings {
+                url: url.to_owned(),
+                prefix: live.redis_prefix.clone(),
+                limits,
+                topic_ttl: Duration::from_secs(24 * 3600),
+            })
+            .await
+            .map_err(|e| StartError::Redis(e.to_string()))?,
+        ),
+        None => std::sync::Arc::new(MemoryBus::new(limits)),
+    };
+    Ok(Hub::start(bus, config))
 }
 
 fn session_policy(settings: &Settings) -> SessionPolicy {

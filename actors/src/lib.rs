@@ -1,1 +1,19 @@
-//! The live engine of CATS-rs (topics, presence, sessions, bus, leases, supervision); built in issue #4.
+//! The live engine of CATS-rs, free of domain types: topics numbered with an epoch and a
+//! sequence and replayed from a bounded history; presence; WebSocket sessions (actix-ws);
+//! a bus with in-process and Redis implementations. The protocol is in `README.md`.
+
+pub mod bus;
+pub mod config;
+pub mod history;
+pub mod hub;
+pub mod position;
+pub mod presence;
+pub mod protocol;
+pub mod session;
+pub mod topic;
+
+pub use bus::{memory::MemoryBus, redis::RedisBus, redis::RedisSettings, Bus};
+pub use config::LiveConfig;
+pub use hub::Hub;
+pub use position::Position;
+pub use session::{serve, Gate, Member};

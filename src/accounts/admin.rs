@@ -3,7 +3,7 @@
 //! account is in their tenant scope, and that it is not more senior than they are.
 
 use super::password::temporary_password;
-use super::{hashing, AccountError, Principal};
+use super::{hashing, AccountError, Principal, Revoked};
 use crate::domain::identity_event::IdentityEvent;
 use crate::domain::role::{check_role_change, Roles};
 use crate::domain::tenant::TenantId;
@@ -198,7 +198,7 @@ pub async fn set_roles(
     user_id: i64,
     proposed: Roles,
     ip: Option<&str>,
-) -> Result<(), AccountError> {
+) -> Result<Revoked, AccountError> {
     let (user, current) = managed_account(store, actor, user_id).await?;
     let internal = Email::parse(&user.email)
         .map(|e| e.is_internal())
@@ -206,12 +206,13 @@ pub async fn set_roles(
     check_role_change(&actor.roles, &current, &proposed, internal)
         .map_err(|e| AccountError::invalid("roles", e.to_string()))?;
     if current == proposed {
-        return Ok(());
+        return Ok(Revoked::default());
     }
     let now = OffsetDateTime::now_utc();
     let mut tx = store.begin().await?;
     users::set_roles(&mut tx, user.id, &proposed).await?;
-    session_store::revoke_all_for_user(&mut tx, user.id, "roles changed", now).await?;
+    let revoked =
+        session_store::revoke_all_for_user(&mut tx, user.id, "roles changed", now).await?;
     let detail = format!("{} → {}", role_list(&current), role_list(&proposed));
     audit_admin(
         &mut tx,
@@ -224,7 +225,7 @@ pub async fn set_roles(
     )
     .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(Revoked(revoked))
 }
 
 /// Changes an account's status and signs the account out everywhere. Marking In-Review needs
@@ -235,7 +236,7 @@ pub async fn set_status(
     user_id: i64,
     status: UserStatus,
     ip: Option<&str>,
-) -> Result<(), AccountError> {
+) -> Result<Revoked, AccountError> {
     let (user, _) = managed_account(store, actor, user_id).await?;
     if status == UserStatus::InReview && !actor.roles.can_mark_in_review() {
         return Err(AccountError::invalid(
@@ -244,12 +245,13 @@ pub async fn set_status(
         ));
     }
     if user.status() == status {
-        return Ok(());
+        return Ok(Revoked::default());
     }
     let now = OffsetDateTime::now_utc();
     let mut tx = store.begin().await?;
     users::set_status(&mut tx, user.id, status, now).await?;
-    session_store::revoke_all_for_user(&mut tx, user.id, "status changed", now).await?;
+    let revoked =
+        session_store::revoke_all_for_user(&mut tx, user.id, "status changed", now).await?;
     let detail = format!(
         "{} → {}",
         user.status().display_name(),
@@ -266,7 +268,7 @@ pub async fn set_status(
     )
     .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(Revoked(revoked))
 }
 
 /// Locks an account and signs it out everywhere.
@@ -275,12 +277,12 @@ pub async fn lock(
     actor: &Principal,
     user_id: i64,
     ip: Option<&str>,
-) -> Result<(), AccountError> {
+) -> Result<Revoked, AccountError> {
     let (user, _) = managed_account(store, actor, user_id).await?;
     let now = OffsetDateTime::now_utc();
     let mut tx = store.begin().await?;
     users::lock(&mut tx, user.id, LOCK_ADMINISTRATOR, now).await?;
-    session_store::revoke_all_for_user(&mut tx, user.id, "locked", now).await?;
+    let revoked = session_store::revoke_all_for_user(&mut tx, user.id, "locked", now).await?;
     audit_admin(
         &mut tx,
         IdentityEvent::AccountLocked,
@@ -292,7 +294,7 @@ pub async fn lock(
     )
     .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(Revoked(revoked))
 }
 
 /// Unlocks an account and clears its failed attempts.
@@ -327,14 +329,15 @@ pub async fn reset_password(
     actor: &Principal,
     user_id: i64,
     ip: Option<&str>,
-) -> Result<String, AccountError> {
+) -> Result<(String, Revoked), AccountError> {
     let (user, _) = managed_account(store, actor, user_id).await?;
     let temporary = temporary_password();
     let hash = hashing::hash(temporary.clone()).await?;
     let now = OffsetDateTime::now_utc();
     let mut tx = store.begin().await?;
     users::set_password(&mut tx, user.id, &hash, true, now).await?;
-    session_store::revoke_all_for_user(&mut tx, user.id, "password reset", now).await?;
+    let revoked =
+        session_store::revoke_all_for_user(&mut tx, user.id, "password reset", now).await?;
     audit_admin(
         &mut tx,
         IdentityEvent::PasswordReset,
@@ -346,5 +349,5 @@ pub async fn reset_password(
     )
     .await?;
     tx.commit().await?;
-    Ok(temporary)
+    Ok((temporary, Revoked(revoked)))
 }

@@ -10,6 +10,11 @@ pub mod sign_in;
 
 pub use principal::Principal;
 
+/// Sign-in sessions an operation ended; their live sockets must be closed too.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[must_use = "close the live sockets of revoked sessions"]
+pub struct Revoked(pub Vec<String>);
+
 use crate::store::StoreError;
 
 /// Why an account operation did not happen.

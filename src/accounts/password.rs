@@ -1,7 +1,7 @@
 //! Changing one's own password, and making temporary passwords.
 
 use super::sessions;
-use super::{hashing, AccountError, Principal};
+use super::{hashing, AccountError, Principal, Revoked};
 use crate::domain::identity_event::IdentityEvent;
 use crate::domain::password::{check_policy, PasswordProblem, REUSE_HISTORY};
 use crate::domain::user::Email;
@@ -49,14 +49,15 @@ pub async fn check_new_password(
 }
 
 /// Changes the signed-in user's password, revokes every session they have (other devices
-/// included) and returns the token of a fresh session for this browser.
+/// included) and returns the token of a fresh session for this browser, with the sessions
+/// that ended.
 pub async fn change_own(
     store: &Store,
     principal: &Principal,
     change: PasswordChange<'_>,
     ip: Option<&str>,
     user_agent: Option<&str>,
-) -> Result<String, AccountError> {
+) -> Result<(String, Revoked), AccountError> {
     let user = users::get_own(&mut store.db(), principal.user_id)
         .await?
         .ok_or(AccountError::NotFound)?;
@@ -85,7 +86,8 @@ pub async fn change_own(
     let now = OffsetDateTime::now_utc();
     let mut tx = store.begin().await?;
     users::set_password(&mut tx, user.id, &hash, false, now).await?;
-    session_store::revoke_all_for_user(&mut tx, user.id, "password changed", now).await?;
+    let revoked =
+        session_store::revoke_all_for_user(&mut tx, user.id, "password changed", now).await?;
     let token = sessions::start(&mut tx, user.id, ip, user_agent, now).await?;
     let record = IdentityRecord {
         user_id: Some(user.id),
@@ -94,7 +96,7 @@ pub async fn change_own(
     };
     audit::record(&mut tx, IdentityEvent::PasswordChanged, &record, now).await?;
     tx.commit().await?;
-    Ok(token)
+    Ok((token, Revoked(revoked)))
 }
 
 /// A random password that meets the policy, for new accounts and resets. Leaves out characters

@@ -148,6 +148,29 @@ pub async fn authenticate(
     }))
 }
 
+/// Whether a session is still good, without counting this check as activity (a live socket
+/// must not keep an idle sign-in alive).
+pub async fn is_live(
+    store: &Store,
+    session_id: &str,
+    policy: &SessionPolicy,
+) -> Result<bool, AccountError> {
+    let Some(session) = session_store::find(&mut store.db(), session_id).await? else {
+        return Ok(false);
+    };
+    let now = OffsetDateTime::now_utc();
+    let status = UserStatus::from_code(&session.status).unwrap_or(UserStatus::Inactive);
+    Ok(session.revoked_at.is_none()
+        && now - session.last_seen_at <= policy.idle_timeout
+        && status.may_sign_in()
+        && !is_locked(
+            session.locked_at,
+            session.lock_reason.as_deref(),
+            policy,
+            now,
+        ))
+}
+
 /// Ends the session and records it.
 pub async fn sign_out(
     store: &Store,

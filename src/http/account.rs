@@ -67,7 +67,7 @@ async fn account_response(
         must_change: user.must_change_password,
         changed,
     };
-    let response = render(state, user, "Your account", "/account", account_page(&page));
+    let response = render(state, user, "Your account", "/account", account_page(&page)).await;
     Ok(if errors.is_empty() {
         response
     } else {
@@ -106,7 +106,8 @@ pub async fn change_password(
     )
     .await
     {
-        Ok(token) => {
+        Ok((token, revoked)) => {
+            state.close_live(revoked, "password changed").await;
             let mut response = see_other("/account?changed=1");
             let _ = response.add_cookie(&cookie(&req, &state, SESSION_COOKIE, token));
             Ok(response)

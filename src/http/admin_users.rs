@@ -8,7 +8,7 @@ use super::page::{render, see_other, with_status_unprocessable};
 use super::routes;
 use super::state::AppState;
 use crate::accounts::admin::{self, NewAccount};
-use crate::accounts::{AccountError, Principal};
+use crate::accounts::{AccountError, Principal, Revoked};
 use crate::domain::identity_event::IdentityEvent;
 use crate::domain::permission::Permission;
 use crate::domain::role::{Role, Roles};
@@ -124,13 +124,7 @@ pub async fn list(
         },
         can_create: true,
     };
-    Ok(render(
-        &state,
-        &user,
-        "Users",
-        "/admin/users",
-        user_list(&view),
-    ))
+    Ok(render(&state, &user, "Users", "/admin/users", user_list(&view)).await)
 }
 
 fn role_options(actor: &Principal, held: &Roles) -> Vec<(String, String, bool)> {
@@ -212,7 +206,8 @@ async fn new_form_response(
         "Create a user",
         "/admin/users",
         new_user_page(&view),
-    );
+    )
+    .await;
     Ok(if errors.is_empty() {
         response
     } else {
@@ -345,7 +340,8 @@ async fn detail_response(
         &row.display_name,
         "/admin/users",
         user_detail(&view),
-    );
+    )
+    .await;
     Ok(if errors.is_empty() {
         response
     } else {
@@ -389,11 +385,16 @@ async fn after_action(
     state: &AppState,
     actor: &Principal,
     user_id: i64,
-    result: Result<(), AccountError>,
+    result: Result<Revoked, AccountError>,
     done: &str,
 ) -> Result<HttpResponse, HttpError> {
     match result {
-        Ok(()) => Ok(see_other(&format!("/admin/users/{user_id}?done={done}"))),
+        Ok(revoked) => {
+            state
+                .close_live(revoked, "account changed by an administrator")
+                .await;
+            Ok(see_other(&format!("/admin/users/{user_id}?done={done}")))
+        }
         Err(AccountError::Invalid { field, message }) => {
             detail_response(
                 state,
@@ -491,7 +492,9 @@ pub async fn unlock(
     require_admin(&form.user)?;
     let id = id.into_inner();
     let ip = client_ip(&req);
-    let result = admin::unlock(&state.store, &form.user, id, ip.as_deref()).await;
+    let result = admin::unlock(&state.store, &form.user, id, ip.as_deref())
+        .await
+        .map(|()| Revoked::default());
     after_action(&state, &form.user, id, result, "unlocked").await
 }
 
@@ -505,7 +508,9 @@ pub async fn reset_password(
     require_admin(&form.user)?;
     let id = id.into_inner();
     let ip = client_ip(&req);
-    let temporary = admin::reset_password(&state.store, &form.user, id, ip.as_deref()).await?;
+    let (temporary, revoked) =
+        admin::reset_password(&state.store, &form.user, id, ip.as_deref()).await?;
+    state.close_live(revoked, "password reset").await;
     detail_response(
         &state,
         &form.user,

@@ -12,7 +12,7 @@ struct Asset {
     body: &'static [u8],
 }
 
-const ASSETS: [Asset; 2] = [
+const ASSETS: [Asset; 3] = [
     Asset {
         name: "app.css",
         content_type: "text/css; charset=utf-8",
@@ -22,6 +22,11 @@ const ASSETS: [Asset; 2] = [
         name: "app.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../../assets/app.js"),
+    },
+    Asset {
+        name: "live.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../assets/live.js"),
     },
 ];
 
@@ -47,6 +52,7 @@ pub fn urls() -> &'static AssetUrls {
         AssetUrls {
             css: format!("/assets/{}", names[0]),
             script: format!("/assets/{}", names[1]),
+            live_script: format!("/assets/{}", names[2]),
         }
     })
 }

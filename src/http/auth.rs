@@ -8,9 +8,12 @@ use super::error::HttpError;
 use super::page::{render_anonymous, see_other, with_status_unprocessable};
 use super::routes;
 use super::state::AppState;
-use crate::accounts::sessions::{random_token, revoke_token, sign_out as end_session};
+use crate::accounts::sessions::{
+    random_token, revoke_token, session_id_of, sign_out as end_session,
+};
 use crate::accounts::sign_in::{sign_in, SignInAttempt};
 use crate::accounts::AccountError;
+use crate::accounts::Revoked;
 use actix_web::{web, HttpRequest, HttpResponse};
 use cats_views::form::FormErrors;
 use cats_views::pages::sign_in::{sign_in as sign_in_page, SignIn};
@@ -128,6 +131,8 @@ pub async fn submit_sign_in(
             // Rotate: whatever session this browser had before ends now.
             if let Some(old) = req.cookie(SESSION_COOKIE) {
                 revoke_token(&state.store, old.value()).await?;
+                let replaced = Revoked(vec![session_id_of(old.value())]);
+                state.close_live(replaced, "signed in again").await;
             }
             let target = if signed_in.must_change_password {
                 "/account"
@@ -165,6 +170,9 @@ pub async fn sign_out(
 ) -> Result<HttpResponse, HttpError> {
     let ip = client_ip(&req);
     end_session(&state.store, &form.user, ip.as_deref()).await?;
+    state
+        .close_live(Revoked(vec![form.user.session_id.clone()]), "signed out")
+        .await;
     let mut response = see_other("/sign-in?reason=signed-out");
     let _ = response.add_removal_cookie(&removal(SESSION_COOKIE));
     Ok(response)

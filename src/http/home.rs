@@ -40,12 +40,14 @@ pub async fn home(state: web::Data<AppState>, CurrentUser(user): CurrentUser) ->
         description: "Your details and changing your password.",
     });
     let tenant = format!("{} ({})", user.tenant_name, user.tenant);
+    let presence_topic = crate::live::topics::tenant_topic(&user.tenant);
     let page = Home {
+        presence_topic: &presence_topic,
         name: &user.display_name,
         tenant: &tenant,
         roles: &roles,
         permissions: &permissions,
         cards: &cards,
     };
-    render(&state, &user, "Home", "/", home_page(&page))
+    render(&state, &user, "Home", "/", home_page(&page)).await
 }

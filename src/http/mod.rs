@@ -10,6 +10,7 @@ pub mod error;
 pub mod format;
 pub mod health;
 pub mod home;
+pub mod live;
 pub mod observe;
 pub mod organisation;
 pub mod page;
@@ -60,6 +61,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     admin_users::routes(cfg);
     organisation::routes(cfg);
     health::routes(cfg);
+    live::routes(cfg);
 }
 
 /// Every route of the application.
@@ -71,6 +73,7 @@ pub fn all_routes() -> Vec<RouteInfo> {
         admin_users::ROUTES,
         organisation::ROUTES,
         health::ROUTES,
+        live::ROUTES,
     ]
     .concat()
 }

@@ -88,7 +88,8 @@ pub async fn organisation(
         "Organisation",
         "/admin/organisation",
         organisation_page(&view),
-    ))
+    )
+    .await)
 }
 
 /// `GET /admin/locations`
@@ -158,5 +159,6 @@ pub async fn locations(
         "Locations",
         "/admin/organisation",
         locations_page(&view),
-    ))
+    )
+    .await)
 }

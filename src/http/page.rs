@@ -4,8 +4,10 @@
 use super::assets;
 use super::state::AppState;
 use crate::accounts::Principal;
+use crate::live::topics::{tenant_topic, user_topic};
 use actix_web::http::header;
 use actix_web::HttpResponse;
+use cats_actors::Position;
 use cats_views::{layout, Chrome, NavLink, UserChrome};
 use maud::Markup;
 
@@ -27,20 +29,53 @@ pub fn nav_for(user: &Principal, current: &str) -> Vec<NavLink> {
         .collect()
 }
 
-/// A page for a signed-in user.
-pub fn render(
+/// A page for a signed-in user, live on the user's own and their tenant's topics.
+pub async fn render(
     state: &AppState,
     user: &Principal,
     title: &str,
     current: &str,
     content: Markup,
 ) -> HttpResponse {
+    render_with_topics(state, user, title, current, content, &[]).await
+}
+
+/// A page with topics of its own, each with the position read before the page's state was.
+pub async fn render_with_topics(
+    state: &AppState,
+    user: &Principal,
+    title: &str,
+    current: &str,
+    content: Markup,
+    page_topics: &[(String, Position)],
+) -> HttpResponse {
+    let mut topics = Vec::with_capacity(page_topics.len() + 2);
+    for topic in [user_topic(user.user_id), tenant_topic(&user.tenant)] {
+        match state.hub.position(&topic).await {
+            Ok(position) => topics.push((topic, position)),
+            Err(error) => {
+                tracing::warn!(%error, "live position unavailable; page renders without it")
+            }
+        }
+    }
+    topics.extend(page_topics.iter().cloned());
+    let live_topics = serde_json::Value::Array(
+        topics
+            .iter()
+            .map(|(topic, position)| {
+                serde_json::json!({ "topic": topic, "epoch": position.epoch, "seq": position.seq })
+            })
+            .collect(),
+    )
+    .to_string();
     let chrome_user = UserChrome {
         name: user.display_name.clone(),
         tenant: user.tenant_name.clone(),
         csrf_token: user.csrf_token.clone(),
         idle_timeout_seconds: state.settings.auth.idle_timeout_minutes * 60,
         idle_warning_seconds: state.settings.auth.idle_warning_seconds,
+        user_id: user.user_id.to_string(),
+        live_topics,
     };
     let nav = if user.must_change_password {
         Vec::new()

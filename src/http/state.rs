@@ -3,7 +3,9 @@
 use crate::accounts::sessions::SessionPolicy;
 use crate::settings::Settings;
 use crate::store::Store;
+use cats_actors::Hub;
 use metrics_exporter_prometheus::PrometheusHandle;
+use std::sync::Arc;
 
 /// Shared application state (one per process, behind `web::Data`).
 pub struct AppState {
@@ -17,11 +19,22 @@ pub struct AppState {
     pub redis: Option<redis::aio::ConnectionManager>,
     /// Renders `/metrics`.
     pub metrics: PrometheusHandle,
+    /// The live engine.
+    pub hub: Hub,
+    /// The live engine's gate.
+    pub gate: Arc<crate::live::gate::CatsGate>,
 }
 
 impl AppState {
     /// Whether cookies must be `Secure` regardless of how the request arrived.
     pub fn force_secure_cookies(&self) -> bool {
         self.settings.auth.secure_cookies
+    }
+
+    /// Closes the live sockets of sign-in sessions that just ended, on every instance.
+    pub async fn close_live(&self, revoked: crate::accounts::Revoked, reason: &str) {
+        if let Err(error) = self.hub.close_sessions(revoked.0, reason).await {
+            tracing::warn!(%error, "could not close live sockets of revoked sessions");
+        }
     }
 }

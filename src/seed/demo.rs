@@ -371,6 +371,13 @@ const USERS: &[(&str, &str, &str, &[Role], Start)] = &[
         Start::Normal,
     ),
     (
+        "colleague@provider-a.example",
+        "Kim Colleague",
+        A1,
+        &[],
+        Start::Normal,
+    ),
+    (
         "worker2@provider-a.example",
         "Jamie Worker",
         A2,

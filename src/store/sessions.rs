@@ -151,19 +151,21 @@ pub async fn revoke(
     Ok(())
 }
 
-/// Revokes every live session of a user; returns how many.
+/// Revokes every live session of a user; returns their ids (to close their live sockets).
 pub async fn revoke_all_for_user(
     tx: &mut Tx,
     user_id: i64,
     reason: &str,
     now: OffsetDateTime,
-) -> Result<u64, StoreError> {
+) -> Result<Vec<String>, StoreError> {
     let update = Query::update()
         .table(Sessions::Table)
         .value(Sessions::RevokedAt, now)
         .value(Sessions::RevokedReason, reason)
         .and_where(Expr::col(Sessions::UserId).eq(user_id))
         .and_where(Expr::col(Sessions::RevokedAt).is_null())
+        .returning_col(Sessions::Id)
         .to_owned();
-    tx.execute(&update).await
+    let rows: Vec<(String,)> = tx.fetch_all(&update).await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
 }

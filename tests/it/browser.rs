@@ -224,3 +224,110 @@ async fn idle_warning_appears_before_the_timeout_and_stay_signed_in_keeps_the_se
     let _ = client.close().await;
     result.expect("browser flow");
 }
+
+async fn sign_in_as(
+    client: &Client,
+    address: &str,
+    email: &str,
+) -> Result<(), Box<dyn std::error::Error>> {
+    client.goto(&format!("{address}/sign-in")).await?;
+    client
+        .find(Locator::Id("email"))
+        .await?
+        .send_keys(email)
+        .await?;
+    client
+        .find(Locator::Id("password"))
+        .await?
+        .send_keys(PASSWORD)
+        .await?;
+    client
+        .find(Locator::Css("button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    client
+        .wait()
+        .for_element(Locator::XPath("//h1[starts-with(., 'Welcome')]"))
+        .await?;
+    Ok(())
+}
+
+async fn presence_names(client: &Client) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+    let mut names = Vec::new();
+    for item in client.find_all(Locator::Css(".presence__person")).await? {
+        names.push(item.text().await?);
+    }
+    Ok(names)
+}
+
+async fn wait_for_presence(
+    client: &Client,
+    expected: &[&str],
+) -> Result<(), Box<dyn std::error::Error>> {
+    for _ in 0..100 {
+        let names = presence_names(client).await?;
+        if names
+            .iter()
+            .map(String::as_str)
+            .eq(expected.iter().copied())
+        {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Err(format!(
+        "presence never became {expected:?}; it is {:?}",
+        presence_names(client).await?
+    )
+    .into())
+}
+
+/// Two colleagues on the home page see each other arrive and leave, live.
+async fn colleagues_on_the_home_page(home_a: &str, home_b: &str, driver: &Driver, shot: &str) {
+    let alex = browser(driver).await;
+    let kim = browser(driver).await;
+    let result = async {
+        sign_in_as(&alex, home_a, "worker@provider-a.example").await?;
+        wait_for_presence(&alex, &["Alex Worker (you)"]).await?;
+        let status = alex.find(Locator::Id("live-status")).await?.text().await?;
+        assert_eq!(status, "Live");
+        sign_in_as(&kim, home_b, "colleague@provider-a.example").await?;
+        wait_for_presence(&kim, &["Alex Worker", "Kim Colleague (you)"]).await?;
+        wait_for_presence(&alex, &["Alex Worker (you)", "Kim Colleague"]).await?;
+        screenshot(&alex, shot).await;
+        // Kim leaves the application: Alex sees it without refreshing.
+        kim.goto("about:blank").await?;
+        wait_for_presence(&alex, &["Alex Worker (you)"]).await?;
+        Ok::<_, Box<dyn std::error::Error>>(())
+    }
+    .await;
+    let _ = alex.close().await;
+    let _ = kim.close().await;
+    result.expect("presence flow");
+}
+
+#[tokio::test]
+async fn colleagues_see_each_other_online_on_one_instance() {
+    let Some(driver) = driver().await else { return };
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("app");
+    colleagues_on_the_home_page(&app.address, &app.address, &driver, "presence-one-instance").await;
+}
+
+#[tokio::test]
+async fn colleagues_see_each_other_online_across_two_instances() {
+    let Some(driver) = driver().await else { return };
+    let Some(redis) = crate::support::redis_overrides("browser presence on two instances") else {
+        return;
+    };
+    let apps = TestApp::spawn_cluster(Backend::Sqlite, 2, &redis)
+        .await
+        .expect("cluster");
+    colleagues_on_the_home_page(
+        &apps[0].address,
+        &apps[1].address,
+        &driver,
+        "presence-two-instances",
+    )
+    .await;
+}

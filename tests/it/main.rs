@@ -5,8 +5,10 @@
 mod admin;
 mod browser;
 mod cli;
+mod live;
 mod operations;
 mod route_scope;
 mod schema;
 mod sign_in;
+mod socket;
 mod support;

@@ -167,8 +167,9 @@ pub struct TestApp {
     pub address: String,
     pub store: Store,
     pub backend: Backend,
+    pub hub: cats_actors::Hub,
     handle: actix_web::dev::ServerHandle,
-    _database: TestDatabase,
+    _database: std::sync::Arc<TestDatabase>,
 }
 
 impl TestApp {
@@ -182,28 +183,115 @@ impl TestApp {
         backend: Backend,
         overrides: &[(&str, toml_value::Value)],
     ) -> Option<Self> {
-        let database = TestDatabase::create(backend, "HTTP flows").await?;
+        let database = std::sync::Arc::new(TestDatabase::create(backend, "HTTP flows").await?);
+        let app = Self::start(backend, database, overrides).await;
+        cats::seed::demo::load(&app.store)
+            .await
+            .expect("demo data loads");
+        Some(app)
+    }
+
+    /// Starts `count` servers sharing one database (and whatever bus the overrides name),
+    /// like instances behind a load balancer.
+    pub async fn spawn_cluster(
+        backend: Backend,
+        count: usize,
+        overrides: &[(&str, toml_value::Value)],
+    ) -> Option<Vec<Self>> {
+        let database = std::sync::Arc::new(TestDatabase::create(backend, "clusters").await?);
+        let mut apps = Vec::with_capacity(count);
+        for _ in 0..count {
+            apps.push(Self::start(backend, database.clone(), overrides).await);
+        }
+        cats::seed::demo::load(&apps[0].store)
+            .await
+            .expect("demo data loads");
+        Some(apps)
+    }
+
+    async fn start(
+        backend: Backend,
+        database: std::sync::Arc<TestDatabase>,
+        overrides: &[(&str, toml_value::Value)],
+    ) -> Self {
         let settings = test_settings(&database.url, overrides);
         let app = Application::build(settings)
             .await
             .expect("application builds");
         let store = app.store().clone();
-        cats::seed::demo::load(&store)
-            .await
-            .expect("demo data loads");
+        let hub = app.hub().clone();
         let address = format!("http://127.0.0.1:{}", app.port());
         let handle = app.handle();
         tokio::spawn(app.run_until_stopped());
-        Some(Self {
+        Self {
             address,
             store,
             backend,
+            hub,
             handle,
             _database: database,
-        })
+        }
     }
 
-    /// A browser-like client with its own cookie jar that does not follow redirects.
+    /// Stops this server gracefully (as an instance being shut down).
+    pub async fn stop(&self) {
+        self.handle.stop(true).await;
+    }
+
+    /// The value of a fresh `cats_session` cookie for a demo account.
+    pub async fn session_cookie(&self, email: &str) -> String {
+        let raw = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .build()
+            .expect("client");
+        let page = raw
+            .get(format!("{}/sign-in", self.address))
+            .send()
+            .await
+            .expect("GET");
+        let token = csrf_of(&page.text().await.expect("body"));
+        let response = raw
+            .post(format!("{}/sign-in", self.address))
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("email", email),
+                ("password", PASSWORD),
+            ])
+            .send()
+            .await
+            .expect("POST");
+        let set_cookie = response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("cats_session="))
+            .expect("session cookie set")
+            .to_owned();
+        set_cookie["cats_session=".len()..]
+            .split(';')
+            .next()
+            .expect("value")
+            .to_owned()
+    }
+
+    /// A client that carries an existing session cookie.
+    pub fn client_with_cookie(&self, cookie: &str) -> Client {
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+        let url = self.address.parse::<url::Url>().expect("address");
+        jar.add_cookie_str(&format!("cats_session={cookie}; Path=/"), &url);
+        Client {
+            http: reqwest::Client::builder()
+                .cookie_provider(jar)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            base: self.address.clone(),
+        }
+    }
+
+    /// A client with a cookie jar that does not follow redirects.
     pub fn client(&self) -> Client {
         Client {
             http: reqwest::Client::builder()
@@ -226,7 +314,6 @@ impl TestApp {
         );
         client
     }
-
     /// The id of an account.
     pub async fn user_id(&self, email: &str) -> i64 {
         cats::store::users::find_by_email(&mut self.store.db(), email)
@@ -268,6 +355,28 @@ impl Drop for TestApp {
         let handle = self.handle.clone();
         tokio::spawn(async move { handle.stop(false).await });
     }
+}
+
+/// Settings that put a test's instances on the Redis bus under a prefix of their own, or
+/// `None` (skipped, or failing under CI) when `CATS_TEST_REDIS_URL` is not set.
+pub fn redis_overrides(suite: &str) -> Option<Vec<(&'static str, toml_value::Value)>> {
+    let url = match std::env::var("CATS_TEST_REDIS_URL") {
+        Ok(url) if !url.is_empty() => url,
+        _ => {
+            if std::env::var("CI").as_deref() == Ok("true") {
+                panic!("{suite}: CATS_TEST_REDIS_URL must be set under CI=true");
+            }
+            say_skipped(&format!(
+                "{suite} (Redis) — set CATS_TEST_REDIS_URL to run it"
+            ));
+            return None;
+        }
+    };
+    let prefix = format!("cats-test-{}:", uuid::Uuid::new_v4().simple());
+    Some(vec![
+        ("redis_url", toml_value::Value::Text(url)),
+        ("live.redis_prefix", toml_value::Value::Text(prefix)),
+    ])
 }
 
 /// An HTTP client with a cookie jar, like one browser.

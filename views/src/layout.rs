@@ -10,6 +10,8 @@ pub struct AssetUrls {
     pub css: String,
     /// The small page script (error-summary focus, idle warning).
     pub script: String,
+    /// The live client.
+    pub live_script: String,
 }
 
 /// One link in the navigation.
@@ -36,6 +38,10 @@ pub struct UserChrome {
     pub idle_timeout_seconds: u32,
     /// Seconds before the end to warn.
     pub idle_warning_seconds: u32,
+    /// The user's id (the live client marks "(you)" in presence lists).
+    pub user_id: String,
+    /// The page's live topics as JSON: `[{"topic":…,"epoch":…,"seq":…}]`.
+    pub live_topics: String,
 }
 
 /// Everything around a page's content.
@@ -62,14 +68,19 @@ pub fn layout(chrome: &Chrome<'_>, content: Markup) -> Markup {
                 title { (chrome.title) " – CATS" }
                 link rel="stylesheet" href=(chrome.assets.css);
                 script src=(chrome.assets.script) defer {}
+                @if chrome.user.is_some() {
+                    script src=(chrome.assets.live_script) defer {}
+                }
             }
-            body {
+            body data-live-topics=[chrome.user.map(|u| u.live_topics.as_str())]
+                data-live-user=[chrome.user.map(|u| u.user_id.as_str())] {
                 a.skip-link href="#main" { "Skip to main content" }
                 header.header {
                     div.header__inner {
                         a.header__brand href="/" { "CATS" }
                         @if let Some(user) = chrome.user {
                             div.header__user {
+                                span #live-status .live-status data-state="offline" role="status" { "Offline" }
                                 span.header__name { (user.name) }
                                 span.header__tenant { (user.tenant) }
                                 form.inline method="post" action="/sign-out" {

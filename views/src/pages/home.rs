@@ -24,6 +24,8 @@ pub struct Home<'a> {
     pub permissions: &'a [&'static str],
     /// What the user can do now.
     pub cards: &'a [HomeCard],
+    /// The tenant's live topic, whose presence lists colleagues online.
+    pub presence_topic: &'a str,
 }
 
 /// Renders the home page.
@@ -33,6 +35,13 @@ pub fn home(page: &Home<'_>) -> Markup {
         p.lead {
             (page.tenant) " · "
             @if page.roles.is_empty() { "Support worker" } @else { (page.roles.join(", ")) }
+        }
+        section.presence data-presence=(page.presence_topic) aria-labelledby="presence-heading" {
+            h2 #presence-heading { "Colleagues online now " span.presence__count data-presence-count { } }
+            ul.presence__list aria-live="polite" {
+                li.presence__empty { "Connecting…" }
+            }
+            noscript { p.hint { "Turn on JavaScript to see which colleagues are online." } }
         }
         @if !page.cards.is_empty() {
             h2 { "What you can do" }

@@ -1,0 +1,262 @@
+//! Presence on one topic: who is here, gathered from every instance's sessions. Each entry is
+//! one browser tab (an instance and a session on it); people are shown once however many tabs
+//! they have, with the state they set most recently.
+
+use crate::protocol::PresentUser;
+use std::collections::{BTreeMap, HashMap};
+use std::time::Instant;
+
+/// One tab's entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The application's user id.
+    pub user: String,
+    /// Display name.
+    pub name: String,
+    /// Free-text state.
+    pub state: String,
+}
+
+/// A tab: which instance holds it and its session number there.
+pub type Tab = (u64, u64);
+
+/// Who joined, left or changed state after an update.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Changes {
+    /// Users who were not present before.
+    pub joined: Vec<String>,
+    /// Users no longer present.
+    pub left: Vec<String>,
+    /// Users whose shown state changed.
+    pub changed: Vec<String>,
+}
+
+impl Changes {
+    /// True when nothing visible changed.
+    pub fn is_empty(&self) -> bool {
+        self.joined.is_empty() && self.left.is_empty() && self.changed.is_empty()
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Held {
+    entry: Entry,
+    /// Order of the last state change, so the newest state wins.
+    stamp: u64,
+}
+
+/// The presence roster of one topic.
+#[derive(Debug, Default)]
+pub struct Roster {
+    tabs: HashMap<Tab, Held>,
+    clock: u64,
+}
+
+impl Roster {
+    /// An empty roster.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The people present, one line each, ordered by name.
+    pub fn users(&self) -> Vec<PresentUser> {
+        let mut by_user: BTreeMap<&str, &Held> = BTreeMap::new();
+        for held in self.tabs.values() {
+            let slot = by_user.entry(held.entry.user.as_str()).or_insert(held);
+            if held.stamp > slot.stamp {
+                *slot = held;
+            }
+        }
+        let mut users: Vec<PresentUser> = by_user
+            .into_values()
+            .map(|held| PresentUser {
+                id: held.entry.user.clone(),
+                name: held.entry.name.clone(),
+                state: held.entry.state.clone(),
+            })
+            .collect();
+        users.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        users
+    }
+
+    fn snapshot(&self) -> HashMap<String, String> {
+        self.users().into_iter().map(|u| (u.id, u.state)).collect()
+    }
+
+    fn diff(before: &HashMap<String, String>, after: &HashMap<String, String>) -> Changes {
+        let mut changes = Changes::default();
+        for (user, state) in after {
+            match before.get(user) {
+                None => changes.joined.push(user.clone()),
+                Some(old) if old != state => changes.changed.push(user.clone()),
+                Some(_) => {}
+            }
+        }
+        for user in before.keys() {
+            if !after.contains_key(user) {
+                changes.left.push(user.clone());
+            }
+        }
+        changes.joined.sort();
+        changes.left.sort();
+        changes.changed.sort();
+        changes
+    }
+
+    fn apply(&mut self, update: impl FnOnce(&mut Self)) -> Changes {
+        let before = self.snapshot();
+        update(self);
+        Self::diff(&before, &self.snapshot())
+    }
+
+    /// A tab joins (or re-announces itself with its current state).
+    pub fn join(&mut self, tab: Tab, entry: Entry) -> Changes {
+        self.apply(|roster| {
+            roster.clock += 1;
+            let stamp = roster.clock;
+            let unchanged = roster
+                .tabs
+                .get(&tab)
+                .is_some_and(|held| held.entry == entry);
+            if !unchanged {
+                roster.tabs.insert(tab, Held { entry, stamp });
+            }
+        })
+    }
+
+    /// A tab sets its state.
+    pub fn change(&mut self, tab: Tab, state: String) -> Changes {
+        self.apply(|roster| {
+            roster.clock += 1;
+            let stamp = roster.clock;
+            if let Some(held) = roster.tabs.get_mut(&tab) {
+                if held.entry.state != state {
+                    held.entry.state = state;
+                    held.stamp = stamp;
+                }
+            }
+        })
+    }
+
+    /// A tab leaves.
+    pub fn leave(&mut self, tab: Tab) -> Changes {
+        self.apply(|roster| {
+            roster.tabs.remove(&tab);
+        })
+    }
+
+    /// Every tab of an instance leaves (it stopped, or went silent).
+    pub fn drop_instance(&mut self, instance: u64) -> Changes {
+        self.apply(|roster| roster.tabs.retain(|(i, _), _| *i != instance))
+    }
+
+    /// Drops the tabs of every instance `alive` says is gone.
+    pub fn drop_dead(&mut self, alive: impl Fn(u64) -> bool) -> Changes {
+        self.apply(|roster| roster.tabs.retain(|(i, _), _| alive(*i)))
+    }
+
+    /// The tabs of one instance (to re-announce them).
+    pub fn tabs_of(&self, instance: u64) -> Vec<(u64, Entry)> {
+        self.tabs
+            .iter()
+            .filter(|((i, _), _)| *i == instance)
+            .map(|((_, session), held)| (*session, held.entry.clone()))
+            .collect()
+    }
+
+    /// True when no one is present.
+    pub fn is_empty(&self) -> bool {
+        self.tabs.is_empty()
+    }
+}
+
+/// When each instance was last heard from.
+#[derive(Debug, Default)]
+pub struct Liveness(HashMap<u64, Instant>);
+
+impl Liveness {
+    /// Records a sign of life.
+    pub fn heard(&mut self, instance: u64, at: Instant) {
+        self.0.insert(instance, at);
+    }
+
+    /// True when the instance was heard from within `within` of `now` (or is this one).
+    pub fn is_alive(&self, instance: u64, now: Instant, within: std::time::Duration) -> bool {
+        self.0
+            .get(&instance)
+            .is_some_and(|at| now.duration_since(*at) <= within)
+    }
+
+    /// Forgets an instance.
+    pub fn forget(&mut self, instance: u64) {
+        self.0.remove(&instance);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(user: &str, state: &str) -> Entry {
+        Entry {
+            user: user.into(),
+            name: format!("Name {user}"),
+            state: state.into(),
+        }
+    }
+
+    #[test]
+    fn a_user_with_two_tabs_is_present_once_and_leaves_with_the_last_tab() {
+        let mut roster = Roster::new();
+        assert_eq!(roster.join((1, 1), entry("u1", "")).joined, vec!["u1"]);
+        assert!(
+            roster.join((2, 7), entry("u1", "")).is_empty(),
+            "second tab, other instance"
+        );
+        assert_eq!(roster.users().len(), 1);
+        assert!(roster.leave((1, 1)).is_empty());
+        assert_eq!(roster.leave((2, 7)).left, vec!["u1"]);
+        assert!(roster.is_empty());
+    }
+
+    #[test]
+    fn the_newest_state_is_shown() {
+        let mut roster = Roster::new();
+        roster.join((1, 1), entry("u1", ""));
+        roster.join((1, 2), entry("u1", ""));
+        assert_eq!(
+            roster.change((1, 2), "editing Consent".into()).changed,
+            vec!["u1"]
+        );
+        assert_eq!(roster.users()[0].state, "editing Consent");
+        assert!(roster.change((1, 2), "editing Consent".into()).is_empty());
+        assert_eq!(
+            roster.leave((1, 2)).changed,
+            vec!["u1"],
+            "back to the other tab's state"
+        );
+        assert_eq!(roster.users()[0].state, "");
+    }
+
+    #[test]
+    fn a_dead_instances_tabs_leave() {
+        let mut roster = Roster::new();
+        roster.join((1, 1), entry("u1", ""));
+        roster.join((2, 1), entry("u2", ""));
+        let changes = roster.drop_dead(|instance| instance == 1);
+        assert_eq!(changes.left, vec!["u2"]);
+        assert_eq!(roster.users().len(), 1);
+        assert_eq!(roster.tabs_of(1).len(), 1);
+    }
+
+    #[test]
+    fn liveness_expires() {
+        let mut alive = Liveness::default();
+        let start = Instant::now();
+        alive.heard(4, start);
+        let window = std::time::Duration::from_secs(30);
+        assert!(alive.is_alive(4, start + std::time::Duration::from_secs(29), window));
+        assert!(!alive.is_alive(4, start + std::time::Duration::from_secs(31), window));
+        assert!(!alive.is_alive(5, start, window));
+    }
+}

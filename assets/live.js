@@ -1,0 +1,236 @@
+// The live client: one WebSocket per tab to /live. The page declares its topics, with the
+// position (epoch, seq) it was rendered at, in <body data-live-topics>. The client subscribes
+// with those positions, so the server replays exactly what the page missed or says "resync"
+// (then the page's live fragments are fetched again over HTTP). Events carry HTML fragments
+// keyed by element id; they are merged into the page without losing focus, caret or unsaved
+// input. Presence lists fill elements marked data-presence="<topic>".
+(function () {
+  "use strict";
+  var topicsAttr = document.body && document.body.getAttribute("data-live-topics");
+  if (!topicsAttr || !("WebSocket" in window)) return;
+  var topics = {};
+  JSON.parse(topicsAttr).forEach(function (t) {
+    topics[t.topic] = { epoch: t.epoch, seq: t.seq };
+  });
+  var me = document.body.getAttribute("data-live-user");
+  var status = document.getElementById("live-status");
+  var socket = null;
+  var attempt = 0;
+  var authFailures = 0;
+
+  function setStatus(state, text) {
+    if (!status) return;
+    status.dataset.state = state;
+    status.textContent = text;
+  }
+
+  function url() {
+    return (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/live";
+  }
+
+  function connect() {
+    setStatus("connecting", attempt ? "Reconnecting…" : "Connecting…");
+    socket = new WebSocket(url());
+    socket.onopen = function () {
+      attempt = 0;
+      setStatus("live", "Live");
+      Object.keys(topics).forEach(function (topic) {
+        var position = topics[topic];
+        var message = { type: "subscribe", topic: topic };
+        if (position.epoch) {
+          message.epoch = position.epoch;
+          message.seq = position.seq;
+        }
+        socket.send(JSON.stringify(message));
+      });
+    };
+    socket.onmessage = function (event) {
+      var frame;
+      try { frame = JSON.parse(event.data); } catch (e) { return; }
+      handle(frame);
+    };
+    socket.onclose = function (event) {
+      socket = null;
+      if (event.code === 4001 || event.code === 4003) {
+        // Signed out, or the session ended: try once more (a password change starts a new
+        // session in this browser), then send the person to sign in.
+        authFailures += 1;
+        if (authFailures > 1) {
+          setStatus("offline", "Signed out");
+          location.href = "/sign-in?reason=signed-out&next=" + encodeURIComponent(location.pathname);
+          return;
+        }
+      }
+      setStatus("offline", "Offline – reconnecting");
+      reconnectLater();
+    };
+  }
+
+  function reconnectLater() {
+    // Jittered exponential backoff: 0.5 s doubling to 30 s, each wait randomised.
+    var ceiling = Math.min(30000, 500 * Math.pow(2, attempt));
+    attempt += 1;
+    setTimeout(connect, ceiling / 2 + Math.random() * ceiling / 2);
+  }
+
+  function advance(frame) {
+    var position = topics[frame.topic];
+    if (!position) return false;
+    if (position.epoch === frame.epoch && frame.seq <= position.seq) return false; // seen
+    position.epoch = frame.epoch;
+    position.seq = frame.seq;
+    return true;
+  }
+
+  function handle(frame) {
+    switch (frame.type) {
+      case "subscribed":
+        authFailures = 0;
+        if (topics[frame.topic]) {
+          topics[frame.topic].epoch = frame.epoch;
+          topics[frame.topic].seq = frame.seq;
+        }
+        break;
+      case "event":
+        if (advance(frame) && frame.body) apply(frame.body);
+        break;
+      case "resync":
+        if (topics[frame.topic]) {
+          topics[frame.topic].epoch = frame.epoch;
+          topics[frame.topic].seq = frame.seq;
+        }
+        refetch();
+        break;
+      case "presence":
+        showPresence(frame);
+        break;
+      case "error":
+        if (window.console) console.warn("live:", frame.reason, frame.topic || "");
+        break;
+    }
+  }
+
+  function apply(body) {
+    var fragments = body.fragments || {};
+    Object.keys(fragments).forEach(function (id) {
+      var target = document.getElementById(id);
+      if (!target) return;
+      var holder = document.createElement("div");
+      holder.innerHTML = fragments[id];
+      var incoming = holder.firstElementChild;
+      if (incoming && incoming.id === id) morph(target, incoming);
+    });
+  }
+
+  // Re-fetch this page and merge its live fragments (elements marked data-live-fragment).
+  function refetch() {
+    fetch(location.href, { credentials: "same-origin", headers: { "X-Live-Refetch": "1" } })
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) {
+        if (!html) return;
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        document.querySelectorAll("[data-live-fragment][id]").forEach(function (element) {
+          var incoming = fresh.getElementById(element.id);
+          if (incoming) morph(element, incoming);
+        });
+      });
+  }
+
+  // Makes `from` look like `to` in place. The element being edited keeps its value, caret and
+  // focus; so does any field whose value the person changed and has not saved.
+  function morph(from, to) {
+    if (from.nodeType !== to.nodeType || from.nodeName !== to.nodeName) {
+      if (!containsEdited(from)) from.replaceWith(to.cloneNode(true));
+      return;
+    }
+    if (from.nodeType === Node.TEXT_NODE || from.nodeType === Node.COMMENT_NODE) {
+      if (from.nodeValue !== to.nodeValue) from.nodeValue = to.nodeValue;
+      return;
+    }
+    if (from.nodeType !== Node.ELEMENT_NODE) return;
+    var edited = isEdited(from);
+    Array.prototype.slice.call(from.attributes).forEach(function (attribute) {
+      if (!to.hasAttribute(attribute.name) && !(edited && attribute.name === "value")) {
+        from.removeAttribute(attribute.name);
+      }
+    });
+    Array.prototype.slice.call(to.attributes).forEach(function (attribute) {
+      if (edited && (attribute.name === "value" || attribute.name === "checked")) return;
+      if (from.getAttribute(attribute.name) !== attribute.value) {
+        from.setAttribute(attribute.name, attribute.value);
+      }
+    });
+    if (!edited && (from.tagName === "INPUT" || from.tagName === "SELECT" || from.tagName === "TEXTAREA")) {
+      if (from.type === "checkbox" || from.type === "radio") {
+        from.checked = to.hasAttribute("checked");
+      } else if (from.tagName === "TEXTAREA") {
+        from.value = to.textContent;
+        return;
+      } else if (from.tagName === "INPUT") {
+        from.value = to.getAttribute("value") || "";
+      }
+    }
+    if (from.tagName === "TEXTAREA") return;
+    var fromChildren = Array.prototype.slice.call(from.childNodes);
+    var toChildren = Array.prototype.slice.call(to.childNodes);
+    for (var i = 0; i < toChildren.length; i++) {
+      if (i < fromChildren.length) {
+        morph(fromChildren[i], toChildren[i]);
+      } else {
+        from.appendChild(toChildren[i].cloneNode(true));
+      }
+    }
+    for (var j = fromChildren.length - 1; j >= toChildren.length; j--) {
+      if (!containsEdited(fromChildren[j])) from.removeChild(fromChildren[j]);
+    }
+  }
+
+  function isEdited(element) {
+    if (element === document.activeElement) return true;
+    if (element.tagName === "INPUT") {
+      if (element.type === "checkbox" || element.type === "radio") {
+        return element.checked !== element.defaultChecked;
+      }
+      return element.value !== element.defaultValue;
+    }
+    if (element.tagName === "TEXTAREA") return element.value !== element.defaultValue;
+    return false;
+  }
+
+  function containsEdited(node) {
+    if (node.nodeType !== Node.ELEMENT_NODE) return false;
+    if (isEdited(node)) return true;
+    var fields = node.querySelectorAll("input, textarea, select");
+    for (var i = 0; i < fields.length; i++) if (isEdited(fields[i])) return true;
+    return false;
+  }
+
+  function showPresence(frame) {
+    document.querySelectorAll('[data-presence="' + frame.topic + '"]').forEach(function (box) {
+      var list = box.querySelector("ul");
+      if (!list) return;
+      list.textContent = "";
+      var users = frame.users || [];
+      users.forEach(function (user) {
+        var item = document.createElement("li");
+        item.className = "presence__person";
+        item.dataset.user = user.id;
+        item.textContent = user.name + (user.id === me ? " (you)" : "") + (user.state ? " – " + user.state : "");
+        list.appendChild(item);
+      });
+      var count = box.querySelector("[data-presence-count]");
+      if (count) count.textContent = String(users.length);
+    });
+  }
+
+  // Lets pages say what the person is doing ("editing Consent"): other viewers see it.
+  window.catsLive = {
+    presence: function (topic, state) {
+      if (socket && socket.readyState === 1) {
+        socket.send(JSON.stringify({ type: "presence", topic: topic, state: state || "" }));
+      }
+    }
+  };
+
+  connect();
+})();

@@ -1,0 +1,57 @@
+//! Authenticates sockets with the page's session cookie and decides topic joins.
+
+use super::topics::may_join;
+use crate::accounts::sessions::{authenticate, is_live, SessionPolicy};
+use crate::domain::tenant::TenantId;
+use crate::http::current_user::SESSION_COOKIE;
+use crate::store::Store;
+use actix_web::HttpRequest;
+use cats_actors::{Gate, Member};
+use futures_util::future::{BoxFuture, LocalBoxFuture};
+
+/// The CATS gate.
+pub struct CatsGate {
+    /// The database.
+    pub store: Store,
+    /// Session rules.
+    pub policy: SessionPolicy,
+}
+
+impl Gate for CatsGate {
+    fn authenticate<'a>(&'a self, req: &'a HttpRequest) -> LocalBoxFuture<'a, Option<Member>> {
+        Box::pin(async move {
+            let token = req.cookie(SESSION_COOKIE)?.value().to_owned();
+            let principal = authenticate(&self.store, &token, &self.policy, None)
+                .await
+                .ok()?
+                .ok()?;
+            if principal.must_change_password {
+                return None;
+            }
+            Some(Member {
+                user: principal.user_id.to_string(),
+                name: principal.display_name,
+                session: principal.session_id,
+                group: principal.tenant.to_string(),
+            })
+        })
+    }
+
+    fn may_join<'a>(&'a self, member: &'a Member, topic: &'a str) -> BoxFuture<'a, bool> {
+        Box::pin(async move {
+            match (member.user.parse::<i64>(), TenantId::parse(&member.group)) {
+                (Ok(user), Ok(tenant)) => may_join(user, &tenant, topic),
+                _ => false,
+            }
+        })
+    }
+
+    fn still_valid<'a>(&'a self, member: &'a Member) -> BoxFuture<'a, bool> {
+        Box::pin(async move {
+            // A database failure is not a sign-out: keep the socket and check again later.
+            is_live(&self.store, &member.session, &self.policy)
+                .await
+                .unwrap_or(true)
+        })
+    }
+}
