@@ -164,6 +164,18 @@ impl Hub {
         }
     }
 
+    /// Starts a supervisor for singleton work on the engine's own thread.
+    pub fn supervise(
+        &self,
+        lease: Arc<dyn crate::lease::Lease>,
+        factory: crate::supervisor::WorkerFactory,
+        config: crate::supervisor::SupervisorConfig,
+    ) -> Addr<crate::supervisor::Supervisor> {
+        crate::supervisor::Supervisor::start_in_arbiter(&self.0.arbiter, move |_| {
+            crate::supervisor::Supervisor::new(lease, factory, config)
+        })
+    }
+
     /// The topic actor for a key, started on demand.
     pub(crate) fn topic(&self, key: &str) -> Addr<TopicActor> {
         let mut topics = lock(&self.0.topics);

@@ -6,12 +6,15 @@ pub mod bus;
 pub mod config;
 pub mod history;
 pub mod hub;
+pub mod lease;
 pub mod position;
 pub mod presence;
 pub mod protocol;
 pub mod session;
+pub mod supervisor;
 pub mod topic;
 
+pub use actix::Addr;
 pub use bus::{memory::MemoryBus, redis::RedisBus, redis::RedisSettings, Bus};
 pub use config::LiveConfig;
 pub use hub::Hub;

@@ -11,4 +11,5 @@ mod route_scope;
 mod schema;
 mod sign_in;
 mod socket;
+mod supervision;
 mod support;
