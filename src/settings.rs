@@ -53,6 +53,8 @@ pub struct Settings {
     pub log: LogSettings,
     /// The live engine.
     pub live: LiveSettings,
+    /// Background jobs.
+    pub jobs: JobSettings,
     /// Whether the demo data is loaded on the first start of the embedded (SQLite) default.
     pub demo_data_on_first_start: bool,
 }
@@ -97,6 +99,16 @@ pub struct LiveSettings {
     pub topic_idle_seconds: u64,
     /// Frames waiting for a slow socket before it is resynced.
     pub outbound_queue: usize,
+}
+
+/// Background job settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobSettings {
+    /// Run the singleton jobs on this instance (one instance at a time holds each job's lease).
+    pub enabled: bool,
+    /// Hour of the day (UK time) the dormant-accounts job runs.
+    pub dormant_accounts_hour: u8,
 }
 
 /// Logging settings.
@@ -179,6 +191,11 @@ impl Settings {
                 "log.filter {:?} is not a valid filter (e.g. \"info,sqlx=warn\")",
                 self.log.filter
             )));
+        }
+        if self.jobs.dormant_accounts_hour > 23 {
+            return Err(SettingsError(
+                "jobs.dormant_accounts_hour must be 0–23".to_owned(),
+            ));
         }
         if self.auth.idle_timeout_minutes == 0 {
             return Err(SettingsError(

@@ -41,6 +41,7 @@ pub struct Application {
     server: Server,
     store: Store,
     hub: Hub,
+    jobs: crate::workflows::supervision::Jobs,
 }
 
 impl Application {
@@ -67,6 +68,9 @@ impl Application {
             None => None,
         };
         let hub = start_hub(&settings).await?;
+        let jobs = crate::workflows::supervision::start(&settings, redis.as_ref(), &store, &hub);
+        // Every instance gives freed memory back to the system now and then.
+        tokio::spawn(crate::workflows::memory::trim_forever());
         let listener = TcpListener::bind(&settings.bind).map_err(|cause| StartError::Bind {
             address: settings.bind.clone(),
             cause,
@@ -119,6 +123,7 @@ impl Application {
             server,
             store,
             hub,
+            jobs,
         })
     }
 
@@ -146,6 +151,7 @@ impl Application {
     /// instances this one is gone.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = self.server.await;
+        self.jobs.stop().await;
         self.hub.shutdown().await;
         result
     }

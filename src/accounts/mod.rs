@@ -2,6 +2,7 @@
 //! operation checks who may do it, then runs one transaction over the store with its audit.
 
 pub mod admin;
+pub mod dormancy;
 pub mod hashing;
 pub mod password;
 pub mod principal;

@@ -185,9 +185,62 @@ impl UserStatus {
     }
 }
 
+/// Days without a sign-in after which an Active account becomes Inactive.
+pub const DORMANT_AFTER_DAYS: i64 = 30;
+
+/// Whether the nightly job makes this account Inactive: Active, and no sign-in for 30 days
+/// (or never signed in, and created more than 30 days ago).
+pub fn is_dormant(
+    status: UserStatus,
+    last_login: Option<time::OffsetDateTime>,
+    created: time::OffsetDateTime,
+    now: time::OffsetDateTime,
+) -> bool {
+    let limit = time::Duration::days(DORMANT_AFTER_DAYS);
+    status == UserStatus::Active && now - last_login.unwrap_or(created) > limit
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn accounts_unused_for_thirty_days_are_dormant() {
+        let now = time::macros::datetime!(2026-11-23 19:00 UTC);
+        let days = |n| now - time::Duration::days(n);
+        assert!(is_dormant(
+            UserStatus::Active,
+            Some(days(31)),
+            days(400),
+            now
+        ));
+        assert!(!is_dormant(
+            UserStatus::Active,
+            Some(days(29)),
+            days(400),
+            now
+        ));
+        assert!(
+            is_dormant(UserStatus::Active, None, days(31), now),
+            "never signed in, old"
+        );
+        assert!(
+            !is_dormant(UserStatus::Active, None, days(3), now),
+            "never signed in, new"
+        );
+        assert!(!is_dormant(
+            UserStatus::PendingActivation,
+            None,
+            days(90),
+            now
+        ));
+        assert!(!is_dormant(
+            UserStatus::Left,
+            Some(days(90)),
+            days(400),
+            now
+        ));
+    }
 
     #[test]
     fn emails_are_lower_cased_and_split() {

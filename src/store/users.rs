@@ -186,6 +186,27 @@ fn escape_like(text: &str) -> String {
     out
 }
 
+/// Active accounts whose last sign-in (or creation, if never signed in) is before `cutoff`:
+/// the candidates of the dormant-accounts job, which acts for the whole system.
+pub async fn dormant_candidates(
+    db: &mut Db<'_>,
+    scope: &TenantScope,
+    cutoff: OffsetDateTime,
+) -> Result<Vec<UserRow>, StoreError> {
+    let query = select_users()
+        .and_where(Expr::col(Users::TenantId).like(scope.like_pattern()))
+        .and_where(Expr::col(Users::Status).eq(UserStatus::Active.code()))
+        .and_where(
+            Expr::col(Users::LastLoginAt)
+                .lt(cutoff)
+                .or(Expr::col(Users::LastLoginAt)
+                    .is_null()
+                    .and(Expr::col(Users::CreatedAt).lt(cutoff))),
+        )
+        .to_owned();
+    db.fetch_all(&query).await
+}
+
 /// The roles a user holds.
 pub async fn roles_of(db: &mut Db<'_>, user_id: i64) -> Result<Roles, StoreError> {
     let query = Query::select()

@@ -5,6 +5,7 @@
 mod admin;
 mod browser;
 mod cli;
+mod jobs;
 mod live;
 mod operations;
 mod route_scope;

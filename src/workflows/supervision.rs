@@ -1,0 +1,76 @@
+//! Starts this instance's supervised singleton jobs, each under a lease of the strongest kind
+//! the deployment has: Redis when configured, else a PostgreSQL advisory lock, else in-process.
+
+use crate::settings::{DatabaseKind, Settings};
+use crate::store::Store;
+use cats_actors::lease::{Lease, LocalLease, PostgresLease, RedisLease};
+use cats_actors::supervisor::{StopSupervisor, Supervisor, SupervisorConfig, WorkerFactory};
+use cats_actors::{Addr, Hub};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A lease's time to live on Redis; renewed every second, so a dead holder's lease passes on
+/// within this long.
+const LEASE_TTL: Duration = Duration::from_secs(5);
+
+/// The lease for a singleton job.
+pub fn lease_for(
+    settings: &Settings,
+    redis: Option<&redis::aio::ConnectionManager>,
+    name: &str,
+) -> Arc<dyn Lease> {
+    match (redis, settings.database_kind()) {
+        (Some(connection), _) => Arc::new(RedisLease::new(
+            connection.clone(),
+            &settings.live.redis_prefix,
+            name,
+            LEASE_TTL,
+        )),
+        (None, Ok(DatabaseKind::Postgres)) => {
+            Arc::new(PostgresLease::new(&settings.effective_database_url(), name))
+        }
+        _ => Arc::new(LocalLease::new(name)),
+    }
+}
+
+/// The running supervisors of this instance.
+pub struct Jobs(Vec<Addr<Supervisor>>);
+
+impl Jobs {
+    /// Stops every job and releases its lease.
+    pub async fn stop(&self) {
+        for supervisor in &self.0 {
+            let _ = supervisor.send(StopSupervisor).await;
+        }
+    }
+}
+
+/// Starts the singleton jobs.
+pub fn start(
+    settings: &Settings,
+    redis: Option<&redis::aio::ConnectionManager>,
+    store: &Store,
+    hub: &Hub,
+) -> Jobs {
+    let mut supervisors = Vec::new();
+    if settings.jobs.enabled {
+        let at = jiff::civil::Time::new(
+            i8::try_from(settings.jobs.dormant_accounts_hour).unwrap_or(19),
+            0,
+            0,
+            0,
+        )
+        .unwrap_or(jiff::civil::Time::constant(19, 0, 0, 0));
+        let (store, job_hub) = (store.clone(), hub.clone());
+        let factory: WorkerFactory = Arc::new(move || {
+            Box::pin(super::dormant_accounts::run_daily(
+                store.clone(),
+                job_hub.clone(),
+                at,
+            ))
+        });
+        let lease = lease_for(settings, redis, "dormant-accounts");
+        supervisors.push(hub.supervise(lease, factory, SupervisorConfig::default()));
+    }
+    Jobs(supervisors)
+}
