@@ -99,6 +99,8 @@ pub struct LiveSettings {
     pub topic_idle_seconds: u64,
     /// Frames waiting for a slow socket before it is resynced.
     pub outbound_queue: usize,
+    /// Presence of an instance not heard from for this many seconds is dropped.
+    pub presence_expiry_seconds: u64,
 }
 
 /// Background job settings.

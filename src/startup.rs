@@ -168,6 +168,11 @@ async fn start_hub(settings: &Settings) -> Result<Hub, StartError> {
         history: limits,
         topic_idle: Duration::from_secs(live.topic_idle_seconds),
         outbound_queue: live.outbound_queue,
+        instance_expiry: Duration::from_secs(live.presence_expiry_seconds.max(1)),
+        // Several heartbeats within the expiry, at most every 5 s.
+        heartbeat: Duration::from_millis(
+            (live.presence_expiry_seconds.max(1) * 1000 / 6).clamp(200, 5000),
+        ),
         ..LiveConfig::default()
     };
     let bus: std::sync::Arc<dyn Bus> = match settings.redis() {

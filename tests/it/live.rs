@@ -480,3 +480,53 @@ async fn a_killed_subscriber_connection_recovers_and_nothing_is_missed() {
         .await
         .expect("acl deluser");
 }
+
+#[tokio::test]
+async fn presence_of_an_instance_that_dies_silently_expires() {
+    let Some(mut settings) = redis_overrides("presence expiry") else {
+        return;
+    };
+    settings.push(("live.presence_expiry_seconds", Setting::Int(3)));
+    let (Setting::Text(url), Setting::Text(prefix)) =
+        (settings[0].1.clone(), settings[1].1.clone())
+    else {
+        panic!("redis settings are text");
+    };
+    let app = TestApp::spawn_with(Backend::Sqlite, &settings)
+        .await
+        .expect("app");
+    let topic = "tenant:1.1.1.1.1.";
+    let cookie = app.session_cookie("worker@provider-a.example").await;
+    let mut socket = Socket::connect(&app.address, Some(&cookie)).await;
+    socket.subscribe(topic).await;
+    socket.next_of("presence").await;
+    // Another instance announces a person, then dies: no heartbeat, no goodbye.
+    use cats_actors::Bus;
+    let ghost_instance = cats_actors::RedisBus::connect(cats_actors::RedisSettings {
+        url,
+        prefix,
+        limits: cats_actors::history::Limits {
+            max_events: 10,
+            max_age: Duration::from_secs(60),
+        },
+        topic_ttl: Duration::from_secs(60),
+    })
+    .await
+    .expect("bus");
+    let join =
+        json!({ "k": "join", "i": 4242, "s": 1, "u": "999", "n": "Ghost Visitor", "st": "" });
+    ghost_instance
+        .signal(topic, Bytes::from(join.to_string()))
+        .await
+        .expect("signal");
+    let arrived = socket.next_of("presence").await;
+    assert_eq!(names(&arrived), ["Alex Worker", "Ghost Visitor"]);
+    drop(ghost_instance);
+    let started = std::time::Instant::now();
+    let gone = socket.next_of("presence").await;
+    assert_eq!(names(&gone), ["Alex Worker"]);
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "expired within the expiry and a sweep"
+    );
+}
