@@ -41,6 +41,15 @@ pub enum Command {
         #[command(subcommand)]
         action: DbAction,
     },
+    /// Run the fake offender-data service on its own (synthetic people; for demos and tests).
+    FakeDms {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:9090")]
+        bind: String,
+        /// Generated people besides the scenarios.
+        #[arg(long, default_value_t = 1000)]
+        population: u32,
+    },
     /// Accounts.
     User {
         /// The account action.
@@ -106,6 +115,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Db { action } => db(&settings, action).await?,
         Command::User { action } => user(&settings, action).await?,
+        Command::FakeDms { bind, population } => {
+            let fake =
+                crate::external::fake::start(&bind, settings.external.api_key.expose(), population)
+                    .await?;
+            println!(
+                "Fake offender-data service at {} (Ctrl-C to stop)",
+                fake.url
+            );
+            tokio::signal::ctrl_c().await?;
+            fake.handle.stop(true).await;
+        }
     }
     Ok(())
 }

@@ -2,8 +2,10 @@
 //! Layers point one way: `domain` ← `store` ← `accounts` ← `http` ← `startup`/`cli`.
 
 pub mod accounts;
+pub mod cases;
 pub mod cli;
 pub mod domain;
+pub mod external;
 pub mod http;
 pub mod live;
 pub mod seed;

@@ -55,6 +55,8 @@ pub struct Settings {
     pub live: LiveSettings,
     /// Background jobs.
     pub jobs: JobSettings,
+    /// The offender-data service.
+    pub external: ExternalSettings,
     /// Whether the demo data is loaded on the first start of the embedded (SQLite) default.
     pub demo_data_on_first_start: bool,
 }
@@ -101,6 +103,22 @@ pub struct LiveSettings {
     pub outbound_queue: usize,
     /// Presence of an instance not heard from for this many seconds is dropped.
     pub presence_expiry_seconds: u64,
+}
+
+/// Offender-data service settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExternalSettings {
+    /// Base URL; empty starts the fake service in-process (embedded default and tests).
+    pub url: String,
+    /// API key sent as `X-Api-Key`.
+    pub api_key: Secret,
+    /// Path of a PEM client certificate and key, when the service asks for one.
+    pub client_identity_pem: String,
+    /// Per-request timeout in seconds.
+    pub timeout_seconds: u64,
+    /// Generated people the in-process fake holds besides its scenarios.
+    pub fake_population: u32,
 }
 
 /// Background job settings.

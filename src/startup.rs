@@ -1,6 +1,9 @@
 //! Building and running the application: connect, migrate, seed the embedded default, bind.
 
 use crate::accounts::sessions::SessionPolicy;
+use crate::external::client::DmsSettings;
+use crate::external::fake::FakeDms;
+use crate::external::DmsClient;
 use crate::http::{self, error::HttpError, observe::observe, state::AppState};
 use crate::settings::{DatabaseKind, Settings};
 use crate::store::{org, Store};
@@ -30,6 +33,9 @@ pub enum StartError {
         /// Why.
         cause: std::io::Error,
     },
+    /// The offender-data client could not be set up.
+    #[error("offender data service: {0}")]
+    External(String),
     /// Demo data could not be loaded.
     #[error("demo data: {0}")]
     Seed(String),
@@ -68,6 +74,7 @@ impl Application {
             None => None,
         };
         let hub = start_hub(&settings).await?;
+        let (dms, fake_dms) = start_external(&settings).await?;
         let jobs = crate::workflows::supervision::start(&settings, redis.as_ref(), &store, &hub);
         // Every instance gives freed memory back to the system now and then.
         tokio::spawn(crate::workflows::memory::trim_forever());
@@ -92,6 +99,8 @@ impl Application {
             store: store.clone(),
             session_policy: policy,
             hub: hub.clone(),
+            dms,
+            fake_dms,
             gate,
             redis,
             metrics: telemetry::metrics_handle(),
@@ -189,6 +198,40 @@ async fn start_hub(settings: &Settings) -> Result<Hub, StartError> {
         None => std::sync::Arc::new(MemoryBus::new(limits)),
     };
     Ok(Hub::start(bus, config))
+}
+
+/// The offender-data client; with no URL configured, a fake service started in-process.
+async fn start_external(
+    settings: &Settings,
+) -> Result<(DmsClient, Option<std::sync::Arc<FakeDms>>), StartError> {
+    let external = &settings.external;
+    let (url, fake) = if external.url.trim().is_empty() {
+        let fake = crate::external::fake::start(
+            "127.0.0.1:0",
+            external.api_key.expose(),
+            external.fake_population,
+        )
+        .await
+        .map_err(|e| StartError::External(e.to_string()))?;
+        (fake.url.clone(), Some(std::sync::Arc::new(fake)))
+    } else {
+        (external.url.clone(), None)
+    };
+    let identity = if external.client_identity_pem.is_empty() {
+        None
+    } else {
+        Some(std::fs::read(&external.client_identity_pem).map_err(|e| {
+            StartError::External(format!("cannot read {}: {e}", external.client_identity_pem))
+        })?)
+    };
+    let client = DmsClient::new(DmsSettings {
+        base_url: url,
+        api_key: external.api_key.expose().to_owned(),
+        timeout: Duration::from_secs(external.timeout_seconds.max(1)),
+        client_identity_pem: identity,
+    })
+    .map_err(|e| StartError::External(e.to_string()))?;
+    Ok((client, fake))
 }
 
 fn session_policy(settings: &Settings) -> SessionPolicy {

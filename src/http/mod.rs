@@ -14,6 +14,7 @@ pub mod live;
 pub mod observe;
 pub mod organisation;
 pub mod page;
+pub mod participants;
 pub mod state;
 
 use actix_web::web::ServiceConfig;
@@ -62,6 +63,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     organisation::routes(cfg);
     health::routes(cfg);
     live::routes(cfg);
+    participants::routes(cfg);
 }
 
 /// Every route of the application.
@@ -74,6 +76,7 @@ pub fn all_routes() -> Vec<RouteInfo> {
         organisation::ROUTES,
         health::ROUTES,
         live::ROUTES,
+        participants::ROUTES,
     ]
     .concat()
 }

@@ -13,7 +13,7 @@ use maud::Markup;
 
 /// The navigation for a user: only what their roles let them use.
 pub fn nav_for(user: &Principal, current: &str) -> Vec<NavLink> {
-    let mut links = vec![("/", "Home")];
+    let mut links = vec![("/", "Home"), ("/participants", "Participants")];
     if user.roles.can_administer_users() {
         links.push(("/admin/users", "Users"));
         links.push(("/admin/organisation", "Organisation"));

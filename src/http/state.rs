@@ -21,6 +21,10 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// The live engine.
     pub hub: Hub,
+    /// The offender-data service.
+    pub dms: crate::external::DmsClient,
+    /// The in-process fake service, when no URL is configured (kept alive with the app).
+    pub fake_dms: Option<std::sync::Arc<crate::external::fake::FakeDms>>,
     /// The live engine's gate.
     pub gate: Arc<crate::live::gate::CatsGate>,
 }

@@ -368,6 +368,55 @@ pub async fn insert_mapping(tx: &mut Tx, mapping: &LocationMappingRow) -> Result
     Ok(())
 }
 
+/// The CATS location a DMS code maps to; `None` when the code is unknown or mapped to no
+/// location (the caller then uses the matching unmapped location).
+pub async fn mapped_location(
+    db: &mut Db<'_>,
+    code: &str,
+    code_type: &str,
+) -> Result<Option<i64>, StoreError> {
+    let query = Query::select()
+        .column(LocationMappings::LocationId)
+        .from(LocationMappings::Table)
+        .and_where(Expr::col(LocationMappings::Code).eq(code.to_uppercase()))
+        .and_where(Expr::col(LocationMappings::CodeType).eq(code_type))
+        .to_owned();
+    let row: Option<(Option<i64>,)> = db.fetch_optional(&query).await?;
+    Ok(row.and_then(|(location,)| location))
+}
+
+/// A location's name and type.
+pub async fn location(db: &mut Db<'_>, id: i64) -> Result<Option<LocationRow>, StoreError> {
+    let query = Query::select()
+        .columns([
+            Locations::Id,
+            Locations::Name,
+            Locations::LocationType,
+            Locations::GenderProvision,
+            Locations::ContractId,
+            Locations::ParentId,
+            Locations::LifetimeStart,
+            Locations::LifetimeEnd,
+        ])
+        .from(Locations::Table)
+        .and_where(Expr::col(Locations::Id).eq(id))
+        .to_owned();
+    db.fetch_optional(&query).await
+}
+
+/// Every location's name (reference data: a case may sit at a location the viewer does not
+/// otherwise see).
+pub async fn location_names(
+    db: &mut Db<'_>,
+) -> Result<std::collections::HashMap<i64, String>, StoreError> {
+    let query = Query::select()
+        .columns([Locations::Id, Locations::Name])
+        .from(Locations::Table)
+        .to_owned();
+    let rows: Vec<(i64, String)> = db.fetch_all(&query).await?;
+    Ok(rows.into_iter().collect())
+}
+
 /// Whether any tenant exists yet (an empty database gets the demo data on first start).
 pub async fn is_empty(db: &mut Db<'_>) -> Result<bool, StoreError> {
     let query = Query::select()

@@ -143,3 +143,86 @@ pub enum IdentityAudit {
     Ip,
     Detail,
 }
+
+/// `participants`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum Participants {
+    Table,
+    Id,
+    FirstName,
+    MiddleName,
+    LastName,
+    DateOfBirth,
+    Gender,
+    Nationality,
+    Ethnicity,
+    EnrolmentStatus,
+    ConsentStatus,
+    DateOfFirstConsent,
+    CurrentLocationId,
+    EnrolmentLocationId,
+    OwnerId,
+    OwnerTenantId,
+    PrimaryRecord,
+    ActiveInFeed,
+    DeactivatedInFeed,
+    RegistrationDetails,
+    LastSyncAt,
+    Version,
+    CreatedAt,
+    CreatedBy,
+    UpdatedAt,
+}
+
+/// `participant_identifiers`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum ParticipantIdentifiers {
+    Table,
+    ParticipantId,
+    Kind,
+    Value,
+}
+
+/// `enrolment_history`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum EnrolmentHistory {
+    Table,
+    Id,
+    ParticipantId,
+    Status,
+    StartedAt,
+    EndedAt,
+    UserId,
+    Reason,
+    Detail,
+}
+
+/// `timeline`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum Timeline {
+    Table,
+    Id,
+    ParticipantId,
+    Kind,
+    Line1,
+    Line2,
+    Line3,
+    UserId,
+    OccurredAt,
+}
+
+/// `participant_access_audit`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum ParticipantAccessAudit {
+    Table,
+    Id,
+    ParticipantId,
+    UserId,
+    Allowed,
+    OccurredAt,
+}

@@ -207,6 +207,23 @@ pub async fn dormant_candidates(
     db.fetch_all(&query).await
 }
 
+/// Display names of users by id (owners shown on cases; names only, no other detail).
+pub async fn display_names(
+    db: &mut Db<'_>,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, String>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let query = Query::select()
+        .columns([Users::Id, Users::DisplayName])
+        .from(Users::Table)
+        .and_where(Expr::col(Users::Id).is_in(ids.iter().copied()))
+        .to_owned();
+    let rows: Vec<(i64, String)> = db.fetch_all(&query).await?;
+    Ok(rows.into_iter().collect())
+}
+
 /// The roles a user holds.
 pub async fn roles_of(db: &mut Db<'_>, user_id: i64) -> Result<Roles, StoreError> {
     let query = Query::select()

@@ -8,6 +8,7 @@ mod cli;
 mod jobs;
 mod live;
 mod operations;
+mod participants;
 mod route_scope;
 mod schema;
 mod sign_in;

@@ -5,4 +5,5 @@ pub mod admin_users;
 pub mod errors;
 pub mod home;
 pub mod organisation;
+pub mod participants;
 pub mod sign_in;

@@ -1,0 +1,26 @@
+//! Case operations: finding a candidate in the offender data and creating their case. Each
+//! operation checks who may do it and writes in one transaction with its timeline line.
+
+pub mod create;
+
+use crate::external::DmsError;
+use crate::store::StoreError;
+
+/// Why a case operation did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum CaseError {
+    /// Bad input: the field and the message shown beside it.
+    #[error("{field}: {message}")]
+    Invalid {
+        /// The form field.
+        field: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+    /// The offender-data service could not answer.
+    #[error(transparent)]
+    External(#[from] DmsError),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}

@@ -1,0 +1,322 @@
+//! The fake service's people: deterministic and synthetic (no real personal data), covering
+//! every search outcome, and a generated population for larger demos and benchmarks.
+
+use super::records::{OffenderRecord, SearchMatch};
+use time::macros::date;
+use time::Date;
+
+/// A person the fake knows, with how a search by their identifier ranks them.
+#[derive(Debug, Clone)]
+pub struct FakePerson {
+    /// The aggregate record.
+    pub record: OffenderRecord,
+    /// Identifiers a search may use (the NOMIS number and CRN).
+    pub search_keys: Vec<String>,
+    /// Precedence a matching search returns.
+    pub precedence: u32,
+}
+
+const FIRST: [&str; 12] = [
+    "Alex", "Sam", "Jordan", "Casey", "Robin", "Jamie", "Taylor", "Morgan", "Charlie", "Drew",
+    "Rowan", "Quinn",
+];
+const LAST: [&str; 12] = [
+    "Ashdown",
+    "Brackley",
+    "Carrow",
+    "Denholm",
+    "Elverson",
+    "Fairbairn",
+    "Garside",
+    "Hollins",
+    "Ibbotson",
+    "Jessop",
+    "Kettle",
+    "Lowther",
+];
+const PRISONS: [&str; 8] = ["RSI", "FBI", "LPI", "STI", "HHI", "DMI", "ACI", "BAI"];
+const PROBATION: [&str; 3] = ["C02", "C01", "ALL"];
+
+#[allow(clippy::too_many_arguments)]
+fn person(
+    upci: &str,
+    first: &str,
+    last: &str,
+    born: Date,
+    gender: &str,
+    nomis: Option<&str>,
+    crn: Option<&str>,
+    active: bool,
+    primary: &str,
+    prison: Option<&str>,
+    org: Option<&str>,
+    precedence: u32,
+) -> FakePerson {
+    let record = OffenderRecord {
+        upci: upci.to_owned(),
+        first_name: first.to_uppercase(),
+        middle_name: None,
+        last_name: last.to_uppercase(),
+        date_of_birth: born,
+        gender: gender.to_owned(),
+        nationality: Some("British".to_owned()),
+        ethnicity: Some("Not stated".to_owned()),
+        nomis_number: nomis.map(str::to_owned),
+        crn: crn.map(str::to_owned),
+        pnc_number: None,
+        active,
+        registrations: Vec::new(),
+        primary_record: primary.to_owned(),
+        prison_code: prison.map(str::to_owned),
+        org_code: org.map(str::to_owned),
+        sticky_location: None,
+    };
+    FakePerson {
+        search_keys: [nomis, crn]
+            .into_iter()
+            .flatten()
+            .map(str::to_owned)
+            .collect(),
+        record,
+        precedence,
+    }
+}
+
+/// The people behind each search outcome, named in the README for demos.
+pub fn scenarios() -> Vec<FakePerson> {
+    let mut people = vec![
+        // One certain match, in HMP Risley (North West).
+        person(
+            "1CATS0001",
+            "Dale",
+            "Ashdown",
+            date!(1985 - 03 - 27),
+            "Male",
+            Some("A1234BC"),
+            Some("X123456"),
+            true,
+            "NOMIS",
+            Some("RSI"),
+            Some("C02"),
+            1,
+        ),
+        // On probation in the North West.
+        person(
+            "1CATS0002",
+            "Erin",
+            "Brackley",
+            date!(1990 - 07 - 14),
+            "Female",
+            None,
+            Some("X654321"),
+            true,
+            "DELIUS",
+            None,
+            Some("C02"),
+            1,
+        ),
+        // In HMP Holme House (North East).
+        person(
+            "1CATS0003",
+            "Frank",
+            "Carrow",
+            date!(1978 - 11 - 02),
+            "Male",
+            Some("A2345CD"),
+            None,
+            true,
+            "NOMIS",
+            Some("HHI"),
+            None,
+            1,
+        ),
+        // Not active in the feed: not eligible.
+        person(
+            "1CATS0004",
+            "Gail",
+            "Denholm",
+            date!(1982 - 01 - 30),
+            "Female",
+            Some("A0000IN"),
+            None,
+            false,
+            "NOMIS",
+            Some("STI"),
+            None,
+            1,
+        ),
+        // One weak match: more information needed.
+        person(
+            "1CATS0005",
+            "Hugh",
+            "Elverson",
+            date!(1975 - 05 - 05),
+            "Male",
+            Some("M000001"),
+            None,
+            true,
+            "NOMIS",
+            Some("LPI"),
+            None,
+            15,
+        ),
+        // In a prison with no CATS location (Belmarsh): the unmapped custody location.
+        person(
+            "1CATS0006",
+            "Iris",
+            "Fairbairn",
+            date!(1988 - 09 - 09),
+            "Female",
+            Some("A3456DE"),
+            None,
+            true,
+            "NOMIS",
+            Some("BAI"),
+            None,
+            1,
+        ),
+    ];
+    // Two records for one identifier, both certain: the lower cluster id is taken.
+    people.push(person(
+        "1CATS0008",
+        "Jon",
+        "Garside",
+        date!(1980 - 02 - 20),
+        "Male",
+        Some("A1111AA"),
+        None,
+        true,
+        "NOMIS",
+        Some("FBI"),
+        None,
+        1,
+    ));
+    people.push(person(
+        "1CATS0007",
+        "Jon",
+        "Garside",
+        date!(1980 - 02 - 20),
+        "Male",
+        Some("A1111AA"),
+        None,
+        true,
+        "NOMIS",
+        Some("FBI"),
+        None,
+        1,
+    ));
+    // Three uncertain records: too many results.
+    for n in 0..3 {
+        people.push(person(
+            &format!("1CATS001{n}"),
+            "Kit",
+            "Hollins",
+            date!(1992 - 12 - 12),
+            "Male",
+            Some("T000001"),
+            None,
+            true,
+            "NOMIS",
+            Some("RSI"),
+            None,
+            3,
+        ));
+    }
+    people
+}
+
+/// A generated person `n` (deterministic): identifiers `G` + 6 digits (NOMIS-like) and `Y` +
+/// 6 digits (CRN-like).
+pub fn generated(n: u32) -> FakePerson {
+    let first = FIRST[(n as usize) % FIRST.len()];
+    let last = LAST[(n as usize / FIRST.len()) % LAST.len()];
+    let born = date!(1960 - 01 - 01) + time::Duration::days(i64::from((n * 37) % 14_000));
+    let in_custody = !n.is_multiple_of(3);
+    let nomis = format!("G{:06}", n % 1_000_000);
+    let crn = format!("Y{:06}", n % 1_000_000);
+    person(
+        &format!("2{:08}", n),
+        first,
+        last,
+        born,
+        if n.is_multiple_of(2) { "Male" } else { "Female" },
+        Some(&nomis),
+        Some(&crn),
+        true,
+        if in_custody { "NOMIS" } else { "DELIUS" },
+        in_custody.then(|| PRISONS[(n as usize) % 7]),
+        Some(PROBATION[(n as usize) % 2]),
+        1,
+    )
+}
+
+/// Matches for a search among `people`: the identifier and date of birth must match and the
+/// last name match without case.
+pub fn search<'a>(
+    people: impl Iterator<Item = &'a FakePerson>,
+    identifier: &str,
+    last_name: &str,
+    born: Date,
+) -> Vec<SearchMatch> {
+    people
+        .filter(|p| {
+            p.search_keys
+                .iter()
+                .any(|k| k.eq_ignore_ascii_case(identifier))
+                && p.record.last_name.eq_ignore_ascii_case(last_name.trim())
+                && p.record.date_of_birth == born
+        })
+        .map(|p| SearchMatch {
+            upci: p.record.upci.clone(),
+            precedence: p.precedence,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::candidate::{choose, Match, MatchOutcome};
+
+    fn outcome(identifier: &str, last: &str, born: Date) -> MatchOutcome {
+        let people = scenarios();
+        let found: Vec<Match> = search(people.iter(), identifier, last, born)
+            .into_iter()
+            .map(|m| Match {
+                upci: m.upci,
+                precedence: m.precedence,
+            })
+            .collect();
+        choose(&found)
+    }
+
+    #[test]
+    fn the_scenarios_cover_every_outcome() {
+        assert_eq!(
+            outcome("A1234BC", "ashdown", date!(1985 - 03 - 27)),
+            MatchOutcome::Found("1CATS0001".into())
+        );
+        assert_eq!(
+            outcome("A1234BC", "Ashdown", date!(1985 - 03 - 28)),
+            MatchOutcome::NoMatch
+        );
+        assert_eq!(
+            outcome("M000001", "Elverson", date!(1975 - 05 - 05)),
+            MatchOutcome::MoreInformationNeeded
+        );
+        assert_eq!(
+            outcome("A1111AA", "Garside", date!(1980 - 02 - 20)),
+            MatchOutcome::Found("1CATS0007".into())
+        );
+        assert_eq!(
+            outcome("T000001", "Hollins", date!(1992 - 12 - 12)),
+            MatchOutcome::TooManyResults
+        );
+    }
+
+    #[test]
+    fn generated_people_are_deterministic() {
+        assert_eq!(generated(42).record, generated(42).record);
+        assert_ne!(generated(42).record.upci, generated(43).record.upci);
+    }
+}

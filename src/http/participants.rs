@@ -1,0 +1,370 @@
+//! Participant pages: the list in the user's scope, finding a new participant in the offender
+//! data, creating the case, and the case overview (every view audited, scoped like every read).
+
+use super::current_user::{CurrentUser, Protected};
+use super::error::HttpError;
+use super::format::{display_date, display_time};
+use super::page::{render, see_other, with_status_unprocessable};
+use super::routes;
+use super::state::AppState;
+use crate::accounts::Principal;
+use crate::cases::create::{
+    create_participant, find_candidate, resolve_location, CandidateOutcome,
+};
+use crate::cases::CaseError;
+use crate::domain::candidate::CandidateSearch;
+use crate::domain::enrolment::EnrolmentStatus;
+use crate::external::OffenderRecord;
+use crate::store::participants::{self, ParticipantFilter, ParticipantRow};
+use crate::store::{org, users};
+use actix_web::{web, HttpResponse};
+use cats_views::components::Pagination;
+use cats_views::form::FormErrors;
+use cats_views::pages::participants::{
+    candidate_search, case_overview, participant_list, CandidateSearchPage, CandidateView,
+    CaseOverview, ParticipantLine, ParticipantList, TimelineLine,
+};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+routes! {
+    get "/participants" => list;
+    get "/participants/search" => search;
+    post "/participants" => create;
+    get "/participants/{id}" => overview;
+}
+
+const PER_PAGE: u64 = 25;
+
+fn full_name(first: &str, middle: Option<&str>, last: &str) -> String {
+    [Some(first), middle, Some(last)]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn status_name(value: i64) -> &'static str {
+    EnrolmentStatus::from_value(value).map_or("Unknown", EnrolmentStatus::display_name)
+}
+
+/// Query of the list.
+#[derive(Deserialize)]
+pub struct ListQuery {
+    search: Option<String>,
+    status: Option<String>,
+    page: Option<u64>,
+}
+
+/// `GET /participants`
+pub async fn list(
+    state: web::Data<AppState>,
+    CurrentUser(user): CurrentUser,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, HttpError> {
+    let search = query.search.clone().unwrap_or_default();
+    let status = query
+        .status
+        .as_deref()
+        .and_then(|s| s.parse::<i64>().ok())
+        .and_then(EnrolmentStatus::from_value);
+    let page = query.page.unwrap_or(1).max(1) - 1;
+    let filter = ParticipantFilter {
+        status: status.map(EnrolmentStatus::value),
+        search: Some(search.clone()),
+        page,
+        per_page: PER_PAGE,
+        ..ParticipantFilter::default()
+    };
+    let mut db = state.store.db();
+    let (rows, total) =
+        participants::list(&mut db, &user.scope(), user.is_internal(), &filter).await?;
+    let lines = lines_for(&state, &rows).await?;
+    let mut statuses = vec![(String::new(), "Any status".to_owned())];
+    statuses.extend(
+        EnrolmentStatus::ALL
+            .into_iter()
+            .map(|s| (s.value().to_string(), s.display_name().to_owned())),
+    );
+    let status_value = status.map(|s| s.value().to_string()).unwrap_or_default();
+    let query_string = serde_html_form::to_string([
+        ("search", search.as_str()),
+        ("status", status_value.as_str()),
+    ])
+    .unwrap_or_default();
+    let view = ParticipantList {
+        rows: &lines,
+        total,
+        search: &search,
+        status: &status_value,
+        statuses: &statuses,
+        pagination: Pagination {
+            page,
+            pages: total.div_ceil(PER_PAGE).max(1),
+            query: &query_string,
+            path: "/participants",
+        },
+    };
+    Ok(render(
+        &state,
+        &user,
+        "Participants",
+        "/participants",
+        participant_list(&view),
+    )
+    .await)
+}
+
+async fn lines_for(
+    state: &AppState,
+    rows: &[ParticipantRow],
+) -> Result<Vec<ParticipantLine>, HttpError> {
+    let mut db = state.store.db();
+    let locations = org::location_names(&mut db).await?;
+    let owner_ids: Vec<i64> = rows.iter().filter_map(|r| r.owner_id).collect();
+    let owners = users::display_names(&mut db, &owner_ids).await?;
+    Ok(rows
+        .iter()
+        .map(|row| ParticipantLine {
+            id: row.id.clone(),
+            name: full_name(&row.first_name, row.middle_name.as_deref(), &row.last_name),
+            date_of_birth: display_date(row.date_of_birth),
+            status: status_name(row.enrolment_status),
+            location: locations
+                .get(&row.current_location_id)
+                .cloned()
+                .unwrap_or_default(),
+            owner: row
+                .owner_id
+                .and_then(|id| owners.get(&id).cloned())
+                .unwrap_or_else(|| "Unassigned".to_owned()),
+        })
+        .collect())
+}
+
+/// Query of the candidate search.
+#[derive(Deserialize, Default)]
+pub struct SearchQuery {
+    identifier: Option<String>,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    day: Option<String>,
+    month: Option<String>,
+    year: Option<String>,
+}
+
+async fn eligible_view(
+    state: &AppState,
+    record: &OffenderRecord,
+) -> Result<CandidateView, HttpError> {
+    let mut db = state.store.db();
+    let location = resolve_location(&mut db, record).await?;
+    let location_name = org::location_names(&mut db)
+        .await?
+        .remove(&location)
+        .unwrap_or_default();
+    let mut details = vec![
+        ("Date of birth", display_date(record.date_of_birth)),
+        ("Gender", record.gender.clone()),
+        ("Location", location_name),
+    ];
+    for (kind, value) in record.identifiers() {
+        details.push((kind, value.to_owned()));
+    }
+    Ok(CandidateView::Eligible {
+        upci: record.upci.clone(),
+        name: full_name(
+            &record.first_name,
+            record.middle_name.as_deref(),
+            &record.last_name,
+        ),
+        details,
+    })
+}
+
+/// `GET /participants/search`: the form, and the outcome once searched.
+pub async fn search(
+    state: web::Data<AppState>,
+    CurrentUser(user): CurrentUser,
+    query: web::Query<SearchQuery>,
+) -> Result<HttpResponse, HttpError> {
+    let q = query.into_inner();
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let (identifier, first, last) = (text(&q.identifier), text(&q.first_name), text(&q.last_name));
+    let (day, month, year) = (text(&q.day), text(&q.month), text(&q.year));
+    let searched = q.identifier.is_some();
+    let mut errors = FormErrors::new();
+    let mut outcome = None;
+    if searched {
+        let today = time::OffsetDateTime::now_utc().date();
+        match CandidateSearch::parse(&identifier, &first, &last, (&day, &month, &year), today) {
+            Err(error) => errors.add(error.field, error.message),
+            Ok(search) => {
+                outcome = match find_candidate(&state.store, &state.dms, &user, &search).await {
+                    Ok(CandidateOutcome::NoMatch) => Some(CandidateView::NoMatch),
+                    Ok(CandidateOutcome::MoreInformationNeeded) => {
+                        Some(CandidateView::MoreInformationNeeded)
+                    }
+                    Ok(CandidateOutcome::TooManyResults) => Some(CandidateView::TooManyResults),
+                    Ok(CandidateOutcome::AlreadyParticipant { visible_id }) => {
+                        Some(CandidateView::AlreadyParticipant {
+                            link: visible_id.map(|id| format!("/participants/{id}")),
+                        })
+                    }
+                    Ok(CandidateOutcome::NotActive(record)) => Some(CandidateView::NotActive {
+                        name: full_name(
+                            &record.first_name,
+                            record.middle_name.as_deref(),
+                            &record.last_name,
+                        ),
+                    }),
+                    Ok(CandidateOutcome::Eligible(record)) => {
+                        Some(eligible_view(&state, &record).await?)
+                    }
+                    Err(CaseError::External(error)) => {
+                        tracing::warn!(%error, "offender data search failed");
+                        errors.add(
+                            "identifier",
+                            "The offender data service is not available right now. Try again in a few minutes.",
+                        );
+                        None
+                    }
+                    Err(other) => return Err(HttpError::Internal(other.into())),
+                };
+            }
+        }
+    }
+    let view = CandidateSearchPage {
+        identifier: &identifier,
+        first_name: &first,
+        last_name: &last,
+        day: &day,
+        month: &month,
+        year: &year,
+        errors: &errors,
+        outcome,
+        csrf_token: &user.csrf_token,
+    };
+    let response = render(
+        &state,
+        &user,
+        "Find a new participant",
+        "/participants",
+        candidate_search(&view),
+    )
+    .await;
+    Ok(if errors.is_empty() {
+        response
+    } else {
+        with_status_unprocessable(response)
+    })
+}
+
+/// The create form.
+#[derive(Deserialize)]
+pub struct CreateForm {
+    #[serde(default)]
+    upci: String,
+}
+
+/// `POST /participants`
+pub async fn create(
+    state: web::Data<AppState>,
+    form: Protected<CreateForm>,
+) -> Result<HttpResponse, HttpError> {
+    let Protected { user, form } = form;
+    match create_participant(&state.store, &state.dms, &user, form.upci.trim()).await {
+        Ok(id) => Ok(see_other(&format!("/participants/{id}"))),
+        Err(CaseError::Invalid { message, .. }) => Err(HttpError::BadRequest(message)),
+        Err(CaseError::External(_)) => Err(HttpError::BadRequest(
+            "The offender data service is not available right now. Nothing was created; try again in a few minutes."
+                .to_owned(),
+        )),
+        Err(CaseError::Store(error)) => Err(error.into()),
+    }
+}
+
+async fn visible_case(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+) -> Result<ParticipantRow, HttpError> {
+    let mut db = state.store.db();
+    let row = participants::get(&mut db, &user.scope(), user.is_internal(), id).await?;
+    let now = time::OffsetDateTime::now_utc();
+    participants::record_access(&mut db, id, user.user_id, row.is_some(), now).await?;
+    row.ok_or(HttpError::NotFound)
+}
+
+/// `GET /participants/{id}`
+pub async fn overview(
+    state: web::Data<AppState>,
+    CurrentUser(user): CurrentUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, HttpError> {
+    let row = visible_case(&state, &user, &id).await?;
+    let mut db = state.store.db();
+    let locations = org::location_names(&mut db).await?;
+    let timeline = participants::timeline(&mut db, &row.id).await?;
+    let mut people: Vec<i64> = timeline.iter().filter_map(|t| t.user_id).collect();
+    people.extend(row.owner_id);
+    let names: HashMap<i64, String> = users::display_names(&mut db, &people).await?;
+    let mut details = vec![
+        ("Date of birth", display_date(row.date_of_birth)),
+        ("Gender", row.gender.clone()),
+        (
+            "Location",
+            locations
+                .get(&row.current_location_id)
+                .cloned()
+                .unwrap_or_default(),
+        ),
+        (
+            "Owner",
+            row.owner_id
+                .and_then(|o| names.get(&o).cloned())
+                .unwrap_or_else(|| "Unassigned".to_owned()),
+        ),
+        (
+            "Consent",
+            if row.consent_status == "granted" {
+                "Granted".to_owned()
+            } else {
+                "Pending".to_owned()
+            },
+        ),
+    ];
+    for (kind, value) in participants::identifiers(&mut db, &row.id).await? {
+        let label: &'static str = match kind.as_str() {
+            "NOMIS Number" => "NOMIS Number",
+            "Delius CRN" => "Delius CRN",
+            _ => "PNC Number",
+        };
+        details.push((label, value));
+    }
+    let lines: Vec<TimelineLine> = timeline
+        .into_iter()
+        .map(|t| TimelineLine {
+            when: display_time(Some(t.occurred_at)),
+            kind: t.kind,
+            lines: [Some(t.line1), t.line2, t.line3]
+                .into_iter()
+                .flatten()
+                .collect(),
+            who: t
+                .user_id
+                .and_then(|u| names.get(&u).cloned())
+                .unwrap_or_else(|| "System".to_owned()),
+        })
+        .collect();
+    let name = full_name(&row.first_name, row.middle_name.as_deref(), &row.last_name);
+    let view = CaseOverview {
+        id: &row.id,
+        name: &name,
+        details,
+        status: status_name(row.enrolment_status),
+        timeline: &lines,
+    };
+    Ok(render(&state, &user, &name, "/participants", case_overview(&view)).await)
+}

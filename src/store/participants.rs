@@ -1,0 +1,456 @@
+//! Participants (cases): reading them in the user's scope, creating them, their identifiers,
+//! enrolment history, timeline and the audit of every view.
+
+use super::schema::{
+    EnrolmentHistory, LocationTenants, ParticipantAccessAudit, ParticipantIdentifiers,
+    Participants, Timeline,
+};
+use super::{Db, StoreError, Tx};
+use crate::domain::tenant::TenantScope;
+use sea_query::{Cond, Expr, ExprTrait, Func, Order, Query, SelectStatement};
+use time::{Date, OffsetDateTime};
+
+/// A participant as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ParticipantRow {
+    /// UPCI.
+    pub id: String,
+    /// First name.
+    pub first_name: String,
+    /// Middle name.
+    pub middle_name: Option<String>,
+    /// Last name.
+    pub last_name: String,
+    /// Date of birth.
+    pub date_of_birth: Date,
+    /// Gender.
+    pub gender: String,
+    /// Nationality.
+    pub nationality: Option<String>,
+    /// Ethnicity.
+    pub ethnicity: Option<String>,
+    /// Enrolment status value.
+    pub enrolment_status: i64,
+    /// `pending` or `granted`.
+    pub consent_status: String,
+    /// Current location.
+    pub current_location_id: i64,
+    /// Owner.
+    pub owner_id: Option<i64>,
+    /// Owner's tenant.
+    pub owner_tenant_id: Option<String>,
+    /// Active in the feed.
+    pub active_in_feed: bool,
+    /// Version, bumped by every change.
+    pub version: i64,
+    /// Created.
+    pub created_at: OffsetDateTime,
+}
+
+/// A new participant.
+pub struct NewParticipant<'a> {
+    /// UPCI.
+    pub id: &'a str,
+    /// First name.
+    pub first_name: &'a str,
+    /// Middle name.
+    pub middle_name: Option<&'a str>,
+    /// Last name.
+    pub last_name: &'a str,
+    /// Date of birth.
+    pub date_of_birth: Date,
+    /// Gender.
+    pub gender: &'a str,
+    /// Nationality.
+    pub nationality: Option<&'a str>,
+    /// Ethnicity.
+    pub ethnicity: Option<&'a str>,
+    /// Enrolment status value.
+    pub enrolment_status: i64,
+    /// Current location.
+    pub location_id: i64,
+    /// Owner (the creator).
+    pub owner_id: i64,
+    /// Owner's tenant.
+    pub owner_tenant_id: &'a str,
+    /// `NOMIS` or `DELIUS`.
+    pub primary_record: &'a str,
+    /// Registrations from the feed (JSON).
+    pub registration_details: Option<String>,
+}
+
+/// A timeline line.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TimelineRow {
+    /// Kind (Participant, Enrolment, …).
+    pub kind: String,
+    /// First line.
+    pub line1: String,
+    /// Second line.
+    pub line2: Option<String>,
+    /// Third line.
+    pub line3: Option<String>,
+    /// Who.
+    pub user_id: Option<i64>,
+    /// When.
+    pub occurred_at: OffsetDateTime,
+}
+
+/// Filters for the participant list.
+#[derive(Debug, Clone, Default)]
+pub struct ParticipantFilter {
+    /// Only this status value.
+    pub status: Option<i64>,
+    /// Only this owner.
+    pub owner: Option<i64>,
+    /// Name or id contains this.
+    pub search: Option<String>,
+    /// Zero-based page.
+    pub page: u64,
+    /// Rows per page.
+    pub per_page: u64,
+}
+
+const COLUMNS: [Participants; 16] = [
+    Participants::Id,
+    Participants::FirstName,
+    Participants::MiddleName,
+    Participants::LastName,
+    Participants::DateOfBirth,
+    Participants::Gender,
+    Participants::Nationality,
+    Participants::Ethnicity,
+    Participants::EnrolmentStatus,
+    Participants::ConsentStatus,
+    Participants::CurrentLocationId,
+    Participants::OwnerId,
+    Participants::OwnerTenantId,
+    Participants::ActiveInFeed,
+    Participants::Version,
+    Participants::CreatedAt,
+];
+
+/// Who sees a participant: the owner's tenant is in scope; an unowned case is seen by internal
+/// users and by anyone who sees its current location.
+fn visible(scope: &TenantScope, internal: bool) -> Cond {
+    let at_visible_location = Query::select()
+        .column(LocationTenants::LocationId)
+        .from(LocationTenants::Table)
+        .and_where(Expr::col(LocationTenants::TenantId).like(scope.like_pattern()))
+        .to_owned();
+    let unowned = Expr::col((Participants::Table, Participants::OwnerId)).is_null();
+    let unowned_seen = if internal {
+        Cond::all().add(unowned)
+    } else {
+        Cond::all().add(unowned).add(
+            Expr::col((Participants::Table, Participants::CurrentLocationId))
+                .in_subquery(at_visible_location),
+        )
+    };
+    Cond::any()
+        .add(
+            Expr::col((Participants::Table, Participants::OwnerTenantId))
+                .like(scope.like_pattern()),
+        )
+        .add(unowned_seen)
+}
+
+fn select() -> SelectStatement {
+    Query::select()
+        .columns(COLUMNS.map(|c| (Participants::Table, c)))
+        .from(Participants::Table)
+        .to_owned()
+}
+
+/// Whether a participant with this id exists at all (for "already a participant").
+pub async fn exists(db: &mut Db<'_>, id: &str) -> Result<bool, StoreError> {
+    let query = Query::select()
+        .column(Participants::Id)
+        .from(Participants::Table)
+        .and_where(Expr::col(Participants::Id).eq(id))
+        .to_owned();
+    Ok(db.fetch_optional::<(String,)>(&query).await?.is_some())
+}
+
+/// The participant, if the user may see it.
+pub async fn get(
+    db: &mut Db<'_>,
+    scope: &TenantScope,
+    internal: bool,
+    id: &str,
+) -> Result<Option<ParticipantRow>, StoreError> {
+    let query = select()
+        .and_where(Expr::col((Participants::Table, Participants::Id)).eq(id))
+        .cond_where(visible(scope, internal))
+        .to_owned();
+    db.fetch_optional(&query).await
+}
+
+/// Participants the user may see, filtered and paged, with the total.
+pub async fn list(
+    db: &mut Db<'_>,
+    scope: &TenantScope,
+    internal: bool,
+    filter: &ParticipantFilter,
+) -> Result<(Vec<ParticipantRow>, u64), StoreError> {
+    let mut base = Query::select()
+        .from(Participants::Table)
+        .cond_where(visible(scope, internal))
+        .to_owned();
+    if let Some(status) = filter.status {
+        base.and_where(Expr::col((Participants::Table, Participants::EnrolmentStatus)).eq(status));
+    }
+    if let Some(owner) = filter.owner {
+        base.and_where(Expr::col((Participants::Table, Participants::OwnerId)).eq(owner));
+    }
+    if let Some(search) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let pattern = format!("%{}%", search.to_lowercase().replace(['%', '_', '\\'], ""));
+        base.cond_where(
+            Cond::any()
+                .add(
+                    Expr::expr(Func::lower(Expr::col((
+                        Participants::Table,
+                        Participants::LastName,
+                    ))))
+                    .like(pattern.clone()),
+                )
+                .add(
+                    Expr::expr(Func::lower(Expr::col((
+                        Participants::Table,
+                        Participants::FirstName,
+                    ))))
+                    .like(pattern.clone()),
+                )
+                .add(
+                    Expr::expr(Func::lower(Expr::col((
+                        Participants::Table,
+                        Participants::Id,
+                    ))))
+                    .like(pattern),
+                ),
+        );
+    }
+    let count = base
+        .clone()
+        .expr(Func::count(Expr::col((
+            Participants::Table,
+            Participants::Id,
+        ))))
+        .to_owned();
+    let (total,): (i64,) = db.fetch_one(&count).await?;
+    let page = base
+        .columns(COLUMNS.map(|c| (Participants::Table, c)))
+        .order_by((Participants::Table, Participants::LastName), Order::Asc)
+        .order_by((Participants::Table, Participants::Id), Order::Asc)
+        .limit(filter.per_page)
+        .offset(filter.page * filter.per_page)
+        .to_owned();
+    Ok((
+        db.fetch_all(&page).await?,
+        u64::try_from(total).unwrap_or(0),
+    ))
+}
+
+/// Creates a participant at version 1.
+pub async fn insert(
+    tx: &mut Tx,
+    p: &NewParticipant<'_>,
+    by: i64,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    let insert = Query::insert()
+        .into_table(Participants::Table)
+        .columns([
+            Participants::Id,
+            Participants::FirstName,
+            Participants::MiddleName,
+            Participants::LastName,
+            Participants::DateOfBirth,
+            Participants::Gender,
+            Participants::Nationality,
+            Participants::Ethnicity,
+            Participants::EnrolmentStatus,
+            Participants::ConsentStatus,
+            Participants::CurrentLocationId,
+            Participants::OwnerId,
+            Participants::OwnerTenantId,
+            Participants::PrimaryRecord,
+            Participants::ActiveInFeed,
+            Participants::RegistrationDetails,
+            Participants::LastSyncAt,
+            Participants::Version,
+            Participants::CreatedAt,
+            Participants::CreatedBy,
+            Participants::UpdatedAt,
+        ])
+        .values_panic([
+            p.id.into(),
+            p.first_name.into(),
+            p.middle_name.map(str::to_owned).into(),
+            p.last_name.into(),
+            p.date_of_birth.into(),
+            p.gender.into(),
+            p.nationality.map(str::to_owned).into(),
+            p.ethnicity.map(str::to_owned).into(),
+            p.enrolment_status.into(),
+            "pending".into(),
+            p.location_id.into(),
+            Some(p.owner_id).into(),
+            Some(p.owner_tenant_id.to_owned()).into(),
+            p.primary_record.into(),
+            true.into(),
+            p.registration_details.clone().into(),
+            Some(now).into(),
+            1i64.into(),
+            now.into(),
+            by.into(),
+            now.into(),
+        ])
+        .to_owned();
+    match tx.execute(&insert).await {
+        Err(StoreError::Conflict) => Err(StoreError::Conflict),
+        other => other.map(|_| ()),
+    }
+}
+
+/// Records an external identifier (NOMIS Number, Delius CRN, PNC Number).
+pub async fn insert_identifier(
+    tx: &mut Tx,
+    participant: &str,
+    kind: &str,
+    value: &str,
+) -> Result<(), StoreError> {
+    let insert = Query::insert()
+        .into_table(ParticipantIdentifiers::Table)
+        .columns([
+            ParticipantIdentifiers::ParticipantId,
+            ParticipantIdentifiers::Kind,
+            ParticipantIdentifiers::Value,
+        ])
+        .values_panic([participant.into(), kind.into(), value.into()])
+        .to_owned();
+    tx.execute(&insert).await?;
+    Ok(())
+}
+
+/// A participant's identifiers, (kind, value).
+pub async fn identifiers(
+    db: &mut Db<'_>,
+    participant: &str,
+) -> Result<Vec<(String, String)>, StoreError> {
+    let query = Query::select()
+        .columns([ParticipantIdentifiers::Kind, ParticipantIdentifiers::Value])
+        .from(ParticipantIdentifiers::Table)
+        .and_where(Expr::col(ParticipantIdentifiers::ParticipantId).eq(participant))
+        .order_by(ParticipantIdentifiers::Kind, Order::Asc)
+        .to_owned();
+    db.fetch_all(&query).await
+}
+
+/// Opens an enrolment-history row (the previous one is closed by the caller's transition).
+pub async fn insert_history(
+    tx: &mut Tx,
+    participant: &str,
+    status: i64,
+    user: i64,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    let insert = Query::insert()
+        .into_table(EnrolmentHistory::Table)
+        .columns([
+            EnrolmentHistory::ParticipantId,
+            EnrolmentHistory::Status,
+            EnrolmentHistory::StartedAt,
+            EnrolmentHistory::UserId,
+        ])
+        .values_panic([participant.into(), status.into(), now.into(), user.into()])
+        .to_owned();
+    tx.execute(&insert).await?;
+    Ok(())
+}
+
+/// Adds a timeline line.
+pub async fn insert_timeline(
+    tx: &mut Tx,
+    participant: &str,
+    kind: &str,
+    lines: [Option<&str>; 3],
+    user: Option<i64>,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    let [line1, line2, line3] = lines;
+    let insert = Query::insert()
+        .into_table(Timeline::Table)
+        .columns([
+            Timeline::ParticipantId,
+            Timeline::Kind,
+            Timeline::Line1,
+            Timeline::Line2,
+            Timeline::Line3,
+            Timeline::UserId,
+            Timeline::OccurredAt,
+        ])
+        .values_panic([
+            participant.into(),
+            kind.into(),
+            line1.unwrap_or_default().into(),
+            line2.map(str::to_owned).into(),
+            line3.map(str::to_owned).into(),
+            user.into(),
+            now.into(),
+        ])
+        .to_owned();
+    tx.execute(&insert).await?;
+    Ok(())
+}
+
+/// A participant's timeline, newest first.
+pub async fn timeline(db: &mut Db<'_>, participant: &str) -> Result<Vec<TimelineRow>, StoreError> {
+    let query = Query::select()
+        .columns([
+            Timeline::Kind,
+            Timeline::Line1,
+            Timeline::Line2,
+            Timeline::Line3,
+            Timeline::UserId,
+            Timeline::OccurredAt,
+        ])
+        .from(Timeline::Table)
+        .and_where(Expr::col(Timeline::ParticipantId).eq(participant))
+        .order_by(Timeline::OccurredAt, Order::Desc)
+        .order_by(Timeline::Id, Order::Desc)
+        .to_owned();
+    db.fetch_all(&query).await
+}
+
+/// Records that a user opened (or was refused) a case.
+pub async fn record_access(
+    db: &mut Db<'_>,
+    participant: &str,
+    user: i64,
+    allowed: bool,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    let insert = Query::insert()
+        .into_table(ParticipantAccessAudit::Table)
+        .columns([
+            ParticipantAccessAudit::ParticipantId,
+            ParticipantAccessAudit::UserId,
+            ParticipantAccessAudit::Allowed,
+            ParticipantAccessAudit::OccurredAt,
+        ])
+        .values_panic([
+            participant.chars().take(20).collect::<String>().into(),
+            user.into(),
+            allowed.into(),
+            now.into(),
+        ])
+        .to_owned();
+    db.execute(&insert).await?;
+    Ok(())
+}

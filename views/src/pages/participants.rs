@@ -1,0 +1,243 @@
+//! Participant pages: the list, finding a new participant, and the case overview.
+
+use crate::components::{Banner, Pagination, SummaryList, Tag};
+use crate::form::{CsrfField, ErrorSummary, FormErrors, SelectField, TextField};
+use maud::{html, Markup};
+
+/// A row of the participant list.
+pub struct ParticipantLine {
+    /// Case id.
+    pub id: String,
+    /// Full name.
+    pub name: String,
+    /// Date of birth.
+    pub date_of_birth: String,
+    /// Status name.
+    pub status: &'static str,
+    /// Current location.
+    pub location: String,
+    /// Owner, or "Unassigned".
+    pub owner: String,
+}
+
+/// The participant list.
+pub struct ParticipantList<'a> {
+    /// Rows.
+    pub rows: &'a [ParticipantLine],
+    /// Matching in all.
+    pub total: u64,
+    /// Search text.
+    pub search: &'a str,
+    /// Status filter value.
+    pub status: &'a str,
+    /// Status options.
+    pub statuses: &'a [(String, String)],
+    /// Paging.
+    pub pagination: Pagination<'a>,
+}
+
+fn status_tag(status: &'static str) -> Markup {
+    let colour = match status {
+        "Approved" => "green",
+        "Archived" | "Dormant" => "grey",
+        "Submitted to Provider" | "Submitted to Authority" => "yellow",
+        _ => "blue",
+    };
+    html! { (Tag { text: status, colour }) }
+}
+
+/// Renders the list.
+pub fn participant_list(page: &ParticipantList<'_>) -> Markup {
+    let no_errors = FormErrors::new();
+    html! {
+        h1 { "Participants" }
+        p { a.button href="/participants/search" { "Find a new participant" } }
+        form.filters method="get" action="/participants" role="search" {
+            (TextField { name: "search", label: "Name or participant id", hint: None, value: page.search,
+                input_type: "search", autocomplete: None, errors: &no_errors })
+            (SelectField { name: "status", label: "Status", options: page.statuses, selected: page.status, errors: &no_errors })
+            button.button.button--secondary type="submit" { "Search" }
+        }
+        p { (page.total) " " (if page.total == 1 { "participant" } else { "participants" }) }
+        @if page.rows.is_empty() {
+            p { "No participants match. To start a case, find the person in the offender data." }
+        } @else {
+            table.table {
+                thead { tr { th scope="col" { "Name" } th scope="col" { "Id" } th scope="col" { "Date of birth" }
+                    th scope="col" { "Status" } th scope="col" { "Location" } th scope="col" { "Owner" } } }
+                tbody {
+                    @for row in page.rows {
+                        tr {
+                            td { a href={ "/participants/" (row.id) } { (row.name) } }
+                            td { code { (row.id) } }
+                            td { (row.date_of_birth) }
+                            td { (status_tag(row.status)) }
+                            td { (row.location) }
+                            td { (row.owner) }
+                        }
+                    }
+                }
+            }
+        }
+        (page.pagination)
+    }
+}
+
+/// What a candidate search found, as the page shows it.
+pub enum CandidateView {
+    /// Nobody.
+    NoMatch,
+    /// One weak match.
+    MoreInformationNeeded,
+    /// Several.
+    TooManyResults,
+    /// Already has a case.
+    AlreadyParticipant {
+        /// Link to it, when visible.
+        link: Option<String>,
+    },
+    /// Not active in the feed.
+    NotActive {
+        /// Name.
+        name: String,
+    },
+    /// Can be created.
+    Eligible {
+        /// Cluster id.
+        upci: String,
+        /// Name.
+        name: String,
+        /// Details to check.
+        details: Vec<(&'static str, String)>,
+    },
+}
+
+/// The candidate search page.
+pub struct CandidateSearchPage<'a> {
+    /// CRN or NOMIS number typed.
+    pub identifier: &'a str,
+    /// First name typed.
+    pub first_name: &'a str,
+    /// Last name typed.
+    pub last_name: &'a str,
+    /// Date of birth parts typed.
+    pub day: &'a str,
+    /// Month.
+    pub month: &'a str,
+    /// Year.
+    pub year: &'a str,
+    /// Field errors.
+    pub errors: &'a FormErrors,
+    /// The outcome of a search.
+    pub outcome: Option<CandidateView>,
+    /// CSRF token for the create form.
+    pub csrf_token: &'a str,
+}
+
+/// Renders the candidate search.
+pub fn candidate_search(page: &CandidateSearchPage<'_>) -> Markup {
+    let dob_error = page.errors.get("date_of_birth");
+    html! {
+        (ErrorSummary(page.errors))
+        p { a.back-link href="/participants" { "Back to participants" } }
+        h1 { "Find a new participant" }
+        p.lead { "Search the offender data for the person, then create their case." }
+        form method="get" action="/participants/search" novalidate {
+            (TextField { name: "identifier", label: "CRN or NOMIS number", hint: Some("7 letters and numbers, like X123456 or A1234BC"),
+                value: page.identifier, input_type: "text", autocomplete: Some("off"), errors: page.errors })
+            (TextField { name: "first_name", label: "First name", hint: None, value: page.first_name,
+                input_type: "text", autocomplete: Some("off"), errors: page.errors })
+            (TextField { name: "last_name", label: "Last name", hint: None, value: page.last_name,
+                input_type: "text", autocomplete: Some("off"), errors: page.errors })
+            div.form-group.form-group--error[dob_error.is_some()] id="date_of_birth" {
+                fieldset.fieldset role="group" aria-describedby="dob-hint" {
+                    legend.legend { "Date of birth" }
+                    div.hint id="dob-hint" { "For example, 27 3 1985" }
+                    @if let Some(message) = dob_error { p.error-message { span.visually-hidden { "Error: " } (message) } }
+                    div.date-input {
+                        div { label.label for="dob_day" { "Day" } input.input.input--2 id="dob_day" name="day" inputmode="numeric" value=(page.day); }
+                        div { label.label for="dob_month" { "Month" } input.input.input--2 id="dob_month" name="month" inputmode="numeric" value=(page.month); }
+                        div { label.label for="dob_year" { "Year" } input.input.input--4 id="dob_year" name="year" inputmode="numeric" value=(page.year); }
+                    }
+                }
+            }
+            button.button type="submit" { "Search" }
+        }
+        @if let Some(outcome) = &page.outcome {
+            section #search-result aria-live="polite" {
+                @match outcome {
+                    CandidateView::NoMatch => (Banner { title: "No match found", success: false, body: html! {
+                        p { "Nobody in the offender data matches these details. Check the identifier, last name and date of birth." } } }),
+                    CandidateView::MoreInformationNeeded => (Banner { title: "More information needed", success: false, body: html! {
+                        p { "One possible match was found, but not with enough certainty. Check the details, or try the person's other identifier (CRN or NOMIS number)." } } }),
+                    CandidateView::TooManyResults => (Banner { title: "Too many results", success: false, body: html! {
+                        p { "Several people match these details. Use a more specific identifier." } } }),
+                    CandidateView::AlreadyParticipant { link } => (Banner { title: "Already a participant", success: false, body: html! {
+                        @match link {
+                            Some(link) => p { "This person already has a case. " a href=(link) { "Open their case" } },
+                            None => p { "This person already has a case, held by another organisation. Contact the CFO service desk if you need it transferred." },
+                        } } }),
+                    CandidateView::NotActive { name } => (Banner { title: "Not eligible", success: false, body: html! {
+                        p { (name) " is not active in the offender data, so a case cannot be created." } } }),
+                    CandidateView::Eligible { upci, name, details } => {
+                        h2 { (name) }
+                        (SummaryList(&details.iter().map(|(k, v)| (*k, html! { (v) })).collect::<Vec<_>>()))
+                        form method="post" action="/participants" {
+                            (CsrfField(page.csrf_token))
+                            input type="hidden" name="upci" value=(upci);
+                            button.button type="submit" { "Create participant" }
+                        }
+                        p.hint { "You will own the case. Its status starts as Identified." }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One timeline line.
+pub struct TimelineLine {
+    /// When.
+    pub when: String,
+    /// Kind.
+    pub kind: String,
+    /// Lines.
+    pub lines: Vec<String>,
+    /// Who.
+    pub who: String,
+}
+
+/// The case overview.
+pub struct CaseOverview<'a> {
+    /// Id.
+    pub id: &'a str,
+    /// Full name.
+    pub name: &'a str,
+    /// Facts shown in the summary.
+    pub details: Vec<(&'static str, String)>,
+    /// Status.
+    pub status: &'static str,
+    /// Timeline, newest first.
+    pub timeline: &'a [TimelineLine],
+}
+
+/// Renders the case overview.
+pub fn case_overview(page: &CaseOverview<'_>) -> Markup {
+    html! {
+        p { a.back-link href="/participants" { "Back to participants" } }
+        span.caption { "Participant " code { (page.id) } }
+        h1 { (page.name) " " (status_tag(page.status)) }
+        section #case-overview data-live-fragment {
+            (SummaryList(&page.details.iter().map(|(k, v)| (*k, html! { (v) })).collect::<Vec<_>>()))
+        }
+        h2 { "Timeline" }
+        ol.timeline #case-timeline data-live-fragment {
+            @for line in page.timeline {
+                li.timeline__item {
+                    p.timeline__heading { strong { (line.kind) } " · " (line.when) " · " (line.who) }
+                    @for text in &line.lines { p { (text) } }
+                }
+            }
+        }
+    }
+}
