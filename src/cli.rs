@@ -67,11 +67,16 @@ pub enum DbAction {
     Reset,
     /// Drop every table.
     Drop,
-    /// Load data: `--demo` for the demo organisation and accounts, or a SQL file.
+    /// Load data: `--demo` for the demo organisation and accounts, `--scale N` for N
+    /// synthetic participants (loads the demo data first when the database is empty), or a
+    /// SQL file.
     Seed {
         /// Load the demo data.
         #[arg(long, conflicts_with = "file")]
         demo: bool,
+        /// Add this many synthetic participants.
+        #[arg(long, conflicts_with_all = ["file", "demo"])]
+        scale: Option<u32>,
         /// A SQL file to run in one transaction.
         file: Option<PathBuf>,
     },
@@ -150,8 +155,17 @@ async fn db(settings: &Settings, action: DbAction) -> anyhow::Result<()> {
             store.drop_all().await?;
             println!("Every table dropped.");
         }
-        DbAction::Seed { demo, file } => {
+        DbAction::Seed { demo, scale, file } => {
             store.migrate().await?;
+            if let Some(count) = scale {
+                if org::is_empty(&mut store.db()).await? {
+                    seed::demo::load(&store).await?;
+                }
+                let added = seed::scale::load(&store, count).await?;
+                println!("{added} synthetic participants added.");
+                store.close().await;
+                return Ok(());
+            }
             match (demo, file) {
                 (true, _) => {
                     if !org::is_empty(&mut store.db()).await? {

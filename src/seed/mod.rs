@@ -1,6 +1,7 @@
 //! Loading data: the demo organisation and accounts, or a SQL file of one's own.
 
 pub mod demo;
+pub mod scale;
 
 use crate::store::{Pool, Store, StoreError};
 

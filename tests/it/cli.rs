@@ -117,3 +117,26 @@ fn seed_demo_then_create_a_user_with_a_piped_password() {
         .expect("runs");
     assert!(reset.status.success());
 }
+
+#[test]
+fn seed_scale_adds_synthetic_participants_once() {
+    let dir = tempfile::tempdir().expect("dir");
+    let seeded = cats(dir.path())
+        .args(["db", "seed", "--scale", "1200"])
+        .output()
+        .expect("runs");
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    assert!(String::from_utf8_lossy(&seeded.stdout).contains("1200 synthetic participants added"));
+    let again = cats(dir.path())
+        .args(["db", "seed", "--scale", "5"])
+        .output()
+        .expect("runs");
+    assert!(!again.status.success());
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(stderr.contains("exist already"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1);
+}
