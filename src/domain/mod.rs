@@ -1,5 +1,6 @@
 //! Pure domain types and rules: no I/O, no async, no database or web types.
 
+pub mod assessment;
 pub mod candidate;
 pub mod enrolment;
 pub mod identity_event;
