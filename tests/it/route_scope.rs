@@ -39,7 +39,13 @@ async fn every_post_route_refuses_a_missing_csrf_token(app: TestApp) {
 }
 
 /// Text that identifies the provider-A account every `{id}` route is pointed at.
-const SECRETS: [&str; 2] = ["worker@provider-a.example", "Alex Worker"];
+/// Text that identifies provider A's account and case that `{id}` routes are pointed at.
+const SECRETS: [&str; 4] = [
+    "worker@provider-a.example",
+    "Alex Worker",
+    "DALE ASHDOWN",
+    "1CATS0001",
+];
 
 async fn every_route_refuses_anonymous_and_other_tenant_callers(app: TestApp) {
     let target = app.user_id("worker@provider-a.example").await;
@@ -65,15 +71,28 @@ async fn every_route_refuses_anonymous_and_other_tenant_callers(app: TestApp) {
         .expect("roles");
     tx.commit().await.expect("commit");
 
+    // Provider A's worker has a case: routes about cases are pointed at it.
+    let owner = app.signed_in("worker@provider-a.example").await;
+    let search = "/participants/search?identifier=A1234BC&first_name=Dale&last_name=Ashdown&day=27&month=3&year=1985";
+    owner
+        .submit(search, "/participants", &[("upci", "1CATS0001")])
+        .await
+        .expect_status(303);
+
     let anonymous = app.client();
     let other_worker = app.signed_in("worker@provider-b.example").await;
     let other_admin = app.signed_in("scoped.officer@justice.gov.uk").await;
     let routes = all_routes();
     assert!(routes.len() >= 15, "the route table lists every route");
     for route in routes {
+        let id = if route.path.starts_with("/participants/") {
+            "1CATS0001".to_owned()
+        } else {
+            target.to_string()
+        };
         let path = route
             .path
-            .replace("{id}", &target.to_string())
+            .replace("{id}", &id)
             .replace("{name}", "missing.css");
         if route.public {
             continue;
