@@ -41,6 +41,8 @@ pub struct Member {
     pub session: String,
     /// An application-defined group the gate may use to decide joins (CATS: the tenant).
     pub group: String,
+    /// An application-defined flag the gate may use (CATS: internal staff).
+    pub internal: bool,
 }
 
 /// The application's rules for sockets.

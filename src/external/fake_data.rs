@@ -239,7 +239,11 @@ pub fn generated(n: u32) -> FakePerson {
         first,
         last,
         born,
-        if n.is_multiple_of(2) { "Male" } else { "Female" },
+        if n.is_multiple_of(2) {
+            "Male"
+        } else {
+            "Female"
+        },
         Some(&nomis),
         Some(&crn),
         true,

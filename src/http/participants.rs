@@ -4,7 +4,7 @@
 use super::current_user::{CurrentUser, Protected};
 use super::error::HttpError;
 use super::format::{display_date, display_time};
-use super::page::{render, see_other, with_status_unprocessable};
+use super::page::{render, render_with_topics, see_other, with_status_unprocessable};
 use super::routes;
 use super::state::AppState;
 use crate::accounts::Principal;
@@ -15,6 +15,7 @@ use crate::cases::CaseError;
 use crate::domain::candidate::CandidateSearch;
 use crate::domain::enrolment::EnrolmentStatus;
 use crate::external::OffenderRecord;
+use crate::live::topics::case_topic;
 use crate::store::participants::{self, ParticipantFilter, ParticipantRow};
 use crate::store::{org, users};
 use actix_web::{web, HttpResponse};
@@ -303,6 +304,13 @@ pub async fn overview(
     CurrentUser(user): CurrentUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, HttpError> {
+    // The topic's position is read before the case, so no change between the two is missed.
+    let topic = case_topic(&id);
+    let position = state
+        .hub
+        .position(&topic)
+        .await
+        .map_err(|e| HttpError::Internal(anyhow::anyhow!("live position: {e}")))?;
     let row = visible_case(&state, &user, &id).await?;
     let mut db = state.store.db();
     let locations = org::location_names(&mut db).await?;
@@ -365,6 +373,16 @@ pub async fn overview(
         details,
         status: status_name(row.enrolment_status),
         timeline: &lines,
+        topic: &topic,
     };
-    Ok(render(&state, &user, &name, "/participants", case_overview(&view)).await)
+    let topics = [(topic.clone(), position)];
+    Ok(render_with_topics(
+        &state,
+        &user,
+        &name,
+        "/participants",
+        case_overview(&view),
+        &topics,
+    )
+    .await)
 }

@@ -1,9 +1,11 @@
 //! Authenticates sockets with the page's session cookie and decides topic joins.
 
-use super::topics::may_join;
+use super::topics::{case_of, may_join};
 use crate::accounts::sessions::{authenticate, is_live, SessionPolicy};
 use crate::domain::tenant::TenantId;
+use crate::domain::tenant::TenantScope;
 use crate::http::current_user::SESSION_COOKIE;
+use crate::store::participants;
 use crate::store::Store;
 use actix_web::HttpRequest;
 use cats_actors::{Gate, Member};
@@ -28,9 +30,11 @@ impl Gate for CatsGate {
             if principal.must_change_password {
                 return None;
             }
+            let internal = principal.is_internal();
             Some(Member {
                 user: principal.user_id.to_string(),
                 name: principal.display_name,
+                internal,
                 session: principal.session_id,
                 group: principal.tenant.to_string(),
             })
@@ -39,9 +43,21 @@ impl Gate for CatsGate {
 
     fn may_join<'a>(&'a self, member: &'a Member, topic: &'a str) -> BoxFuture<'a, bool> {
         Box::pin(async move {
-            match (member.user.parse::<i64>(), TenantId::parse(&member.group)) {
-                (Ok(user), Ok(tenant)) => may_join(user, &tenant, topic),
-                _ => false,
+            let (Ok(user), Ok(tenant)) =
+                (member.user.parse::<i64>(), TenantId::parse(&member.group))
+            else {
+                return false;
+            };
+            match case_of(topic) {
+                // A case's topic: only for those who may see the case.
+                Some(case) => {
+                    let scope = TenantScope::of_user_tenant(tenant);
+                    participants::get(&mut self.store.db(), &scope, member.internal, case)
+                        .await
+                        .map(|row| row.is_some())
+                        .unwrap_or(false)
+                }
+                None => may_join(user, &tenant, topic),
             }
         })
     }

@@ -12,7 +12,18 @@ pub fn tenant_topic(tenant: &TenantId) -> String {
     format!("tenant:{tenant}")
 }
 
-/// Whether a user of `tenant` with id `user_id` may join `topic`.
+/// A case's topic (its changes and who is viewing it; those who may see the case may join).
+pub fn case_topic(participant: &str) -> String {
+    format!("case:{participant}")
+}
+
+/// The case a topic is about, if it is a case topic.
+pub fn case_of(topic: &str) -> Option<&str> {
+    topic.strip_prefix("case:").filter(|id| !id.is_empty())
+}
+
+/// Whether a user of `tenant` with id `user_id` may join `topic`, for topics decided by name
+/// alone (case topics also need the case to be visible: the gate asks the store).
 pub fn may_join(user_id: i64, tenant: &TenantId, topic: &str) -> bool {
     if let Some(id) = topic.strip_prefix("user:") {
         return id.parse::<i64>().is_ok_and(|id| id == user_id);
@@ -48,8 +59,18 @@ mod tests {
     }
 
     #[test]
+    fn case_topics_name_their_case() {
+        assert_eq!(case_of(&case_topic("1CATS0001")), Some("1CATS0001"));
+        assert_eq!(case_of("case:"), None);
+        assert_eq!(case_of("user:1"), None);
+    }
+
+    #[test]
     fn unknown_topics_are_refused() {
-        assert!(!may_join(7, &tenant("1."), "case:123"));
+        assert!(
+            !may_join(7, &tenant("1."), "case:123"),
+            "case topics need the store"
+        );
         assert!(!may_join(7, &tenant("1."), "anything"));
     }
 }

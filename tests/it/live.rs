@@ -18,7 +18,51 @@ on_both_databases!(
     signing_out_closes_the_socket,
     colleagues_see_each_other_arrive_and_leave,
     a_user_with_two_tabs_is_present_once,
+    a_case_topic_is_only_for_those_who_see_the_case_and_shows_who_is_viewing,
 );
+
+async fn a_case_topic_is_only_for_those_who_see_the_case_and_shows_who_is_viewing(app: TestApp) {
+    let owner = app.signed_in("worker@provider-a.example").await;
+    let search = "/participants/search?identifier=A1234BC&first_name=Dale&last_name=Ashdown&day=27&month=3&year=1985";
+    owner
+        .submit(search, "/participants", &[("upci", "1CATS0001")])
+        .await
+        .expect_status(303);
+    let page = owner.get("/participants/1CATS0001").await;
+    assert!(
+        page.body.contains("case:1CATS0001"),
+        "the page declares its case topic"
+    );
+    let topic = "case:1CATS0001";
+    let alex = app.session_cookie("worker@provider-a.example").await;
+    let mut alex_socket = Socket::connect(&app.address, Some(&alex)).await;
+    alex_socket.subscribe(topic).await;
+    assert_eq!(
+        names(&alex_socket.next_of("presence").await),
+        ["Alex Worker"]
+    );
+    let kim = app.session_cookie("colleague@provider-a.example").await;
+    let mut kim_socket = Socket::connect(&app.address, Some(&kim)).await;
+    kim_socket.subscribe(topic).await;
+    assert_eq!(
+        names(&alex_socket.next_of("presence").await),
+        ["Alex Worker", "Kim Colleague"]
+    );
+    let outsider = app.session_cookie("worker@provider-b.example").await;
+    let mut outsider_socket = Socket::connect(&app.address, Some(&outsider)).await;
+    outsider_socket
+        .send(json!({ "type": "subscribe", "topic": topic }))
+        .await;
+    assert_eq!(
+        outsider_socket.next_of("error").await["reason"],
+        "not allowed to join this topic"
+    );
+    let missing = "case:NOSUCHCASE";
+    outsider_socket
+        .send(json!({ "type": "subscribe", "topic": missing }))
+        .await;
+    assert_eq!(outsider_socket.next_of("error").await["topic"], missing);
+}
 
 fn payload(n: u64) -> Bytes {
     Bytes::from(json!({ "n": n }).to_string())

@@ -219,6 +219,8 @@ pub struct CaseOverview<'a> {
     pub status: &'static str,
     /// Timeline, newest first.
     pub timeline: &'a [TimelineLine],
+    /// The case's live topic (presence: who else is viewing).
+    pub topic: &'a str,
 }
 
 /// Renders the case overview.
@@ -227,6 +229,10 @@ pub fn case_overview(page: &CaseOverview<'_>) -> Markup {
         p { a.back-link href="/participants" { "Back to participants" } }
         span.caption { "Participant " code { (page.id) } }
         h1 { (page.name) " " (status_tag(page.status)) }
+        aside.presence.presence--case data-presence=(page.topic) aria-labelledby="viewing-heading" {
+            h2 #viewing-heading { "Viewing this case " span.presence__count data-presence-count {} }
+            ul.presence__list aria-live="polite" { li.presence__empty { "Connecting…" } }
+        }
         section #case-overview data-live-fragment {
             (SummaryList(&page.details.iter().map(|(k, v)| (*k, html! { (v) })).collect::<Vec<_>>()))
         }
