@@ -148,7 +148,7 @@
       return;
     }
     if (from.nodeType !== Node.ELEMENT_NODE) return;
-    var edited = isEdited(from);
+    var edited = isEdited(from) || keepsValue(from);
     Array.prototype.slice.call(from.attributes).forEach(function (attribute) {
       if (!to.hasAttribute(attribute.name) && !(edited && attribute.name === "value")) {
         from.removeAttribute(attribute.name);
@@ -183,6 +183,18 @@
     for (var j = fromChildren.length - 1; j >= toChildren.length; j--) {
       if (!containsEdited(fromChildren[j])) from.removeChild(fromChildren[j]);
     }
+  }
+
+  // Values that must survive an update: the page's own CSRF token (fragments are rendered
+  // once for everyone, without it), and the base value of a field the person is changing
+  // (it records what they started from, so the server can tell their edit from a conflict).
+  function keepsValue(element) {
+    if (element.tagName !== "INPUT") return false;
+    if (element.name === "csrf_token") return true;
+    var field = element.getAttribute("data-base-for");
+    if (!field) return false;
+    var edited = document.getElementById(field);
+    return !!edited && isEdited(edited);
   }
 
   function isEdited(element) {
@@ -222,6 +234,31 @@
       if (count) count.textContent = String(users.length);
     });
   }
+
+  // Focus inside a section marked data-editing="Consent" tells the others on its topic that
+  // this person is editing it; leaving the section says they stopped.
+  var editing = null;
+  function say(topic, state) {
+    if (socket && socket.readyState === 1) {
+      socket.send(JSON.stringify({ type: "presence", topic: topic, state: state }));
+    }
+  }
+  document.addEventListener("focusin", function (event) {
+    var section = event.target.closest && event.target.closest("[data-editing][data-editing-topic]");
+    var now = section ? section.getAttribute("data-editing-topic") + "|" + section.getAttribute("data-editing") : null;
+    if (now === editing) return;
+    if (editing) say(editing.split("|")[0], "");
+    editing = now;
+    if (section) say(section.getAttribute("data-editing-topic"), "editing " + section.getAttribute("data-editing"));
+  });
+  document.addEventListener("focusout", function (event) {
+    var next = event.relatedTarget;
+    var section = next && next.closest && next.closest("[data-editing][data-editing-topic]");
+    if (!section && editing) {
+      say(editing.split("|")[0], "");
+      editing = null;
+    }
+  });
 
   // Lets pages say what the person is doing ("editing Consent"): other viewers see it.
   window.catsLive = {

@@ -6,6 +6,7 @@ pub mod cases;
 pub mod cli;
 pub mod domain;
 pub mod external;
+pub mod format;
 pub mod http;
 pub mod live;
 pub mod seed;

@@ -75,7 +75,14 @@ impl Application {
         };
         let hub = start_hub(&settings).await?;
         let (dms, fake_dms) = start_external(&settings).await?;
-        let jobs = crate::workflows::supervision::start(&settings, redis.as_ref(), &store, &hub);
+        let outbox_wake = std::sync::Arc::new(tokio::sync::Notify::new());
+        let jobs = crate::workflows::supervision::start(
+            &settings,
+            redis.as_ref(),
+            &store,
+            &hub,
+            &outbox_wake,
+        );
         // Every instance gives freed memory back to the system now and then.
         tokio::spawn(crate::workflows::memory::trim_forever());
         let listener = TcpListener::bind(&settings.bind).map_err(|cause| StartError::Bind {
@@ -99,6 +106,8 @@ impl Application {
             store: store.clone(),
             session_policy: policy,
             hub: hub.clone(),
+            cases: crate::live::case_actor::CaseActors::new(store.clone(), outbox_wake.clone()),
+            outbox_wake,
             dms,
             fake_dms,
             gate,

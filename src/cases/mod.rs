@@ -2,6 +2,7 @@
 //! operation checks who may do it and writes in one transaction with its timeline line.
 
 pub mod create;
+pub mod edit;
 
 use crate::external::DmsError;
 use crate::store::StoreError;

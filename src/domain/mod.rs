@@ -2,6 +2,7 @@
 
 pub mod assessment;
 pub mod candidate;
+pub mod case_edit;
 pub mod enrolment;
 pub mod identity_event;
 pub mod location;

@@ -2,12 +2,12 @@
 
 use super::current_user::{client_ip, cookie, user_agent, CurrentUser, Protected, SESSION_COOKIE};
 use super::error::HttpError;
-use super::format::display_time;
 use super::page::{render, see_other, with_status_unprocessable};
 use super::routes;
 use super::state::AppState;
 use crate::accounts::password::{change_own, PasswordChange};
 use crate::accounts::{AccountError, Principal};
+use crate::format::display_time;
 use crate::store::users;
 use actix_web::{web, HttpRequest, HttpResponse};
 use cats_views::form::FormErrors;

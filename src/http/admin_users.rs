@@ -3,7 +3,6 @@
 
 use super::current_user::{client_ip, CurrentUser, Protected};
 use super::error::HttpError;
-use super::format::display_time;
 use super::page::{render, see_other, with_status_unprocessable};
 use super::routes;
 use super::state::AppState;
@@ -13,6 +12,7 @@ use crate::domain::identity_event::IdentityEvent;
 use crate::domain::permission::Permission;
 use crate::domain::role::{Role, Roles};
 use crate::domain::user::UserStatus;
+use crate::format::display_time;
 use crate::store::users::{self, UserFilter, UserRow};
 use crate::store::{audit, org};
 use actix_web::{web, HttpRequest, HttpResponse};

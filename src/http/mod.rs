@@ -7,7 +7,6 @@ pub mod assets;
 pub mod auth;
 pub mod current_user;
 pub mod error;
-pub mod format;
 pub mod health;
 pub mod home;
 pub mod live;

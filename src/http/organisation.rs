@@ -2,12 +2,12 @@
 
 use super::current_user::CurrentUser;
 use super::error::HttpError;
-use super::format::display_date;
 use super::page::render;
 use super::routes;
 use super::state::AppState;
 use crate::accounts::Principal;
 use crate::domain::location::{lot_region, LocationType};
+use crate::format::display_date;
 use crate::store::org;
 use actix_web::{web, HttpResponse};
 use cats_views::pages::organisation::{

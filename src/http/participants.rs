@@ -3,7 +3,6 @@
 
 use super::current_user::{CurrentUser, Protected};
 use super::error::HttpError;
-use super::format::{display_date, display_time};
 use super::page::{render, render_with_topics, see_other, with_status_unprocessable};
 use super::routes;
 use super::state::AppState;
@@ -11,10 +10,14 @@ use crate::accounts::Principal;
 use crate::cases::create::{
     create_participant, find_candidate, resolve_location, CandidateOutcome,
 };
+use crate::cases::edit::EditOutcome;
 use crate::cases::CaseError;
 use crate::domain::candidate::CandidateSearch;
+use crate::domain::case_edit::{CaseField, FieldChange};
 use crate::domain::enrolment::EnrolmentStatus;
 use crate::external::OffenderRecord;
+use crate::format::{display_date, display_time};
+use crate::live::fragments::{personal_section, timeline_lines};
 use crate::live::topics::case_topic;
 use crate::store::participants::{self, ParticipantFilter, ParticipantRow};
 use crate::store::{org, users};
@@ -23,7 +26,7 @@ use cats_views::components::Pagination;
 use cats_views::form::FormErrors;
 use cats_views::pages::participants::{
     candidate_search, case_overview, participant_list, CandidateSearchPage, CandidateView,
-    CaseOverview, ParticipantLine, ParticipantList, TimelineLine,
+    CaseOverview, ParticipantLine, ParticipantList,
 };
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -33,6 +36,7 @@ routes! {
     get "/participants/search" => search;
     post "/participants" => create;
     get "/participants/{id}" => overview;
+    post "/participants/{id}/details" => save_details;
 }
 
 const PER_PAGE: u64 = 25;
@@ -298,21 +302,51 @@ async fn visible_case(
     row.ok_or(HttpError::NotFound)
 }
 
+/// Query of the case page.
+#[derive(Deserialize)]
+pub struct CaseQuery {
+    saved: Option<String>,
+}
+
 /// `GET /participants/{id}`
 pub async fn overview(
     state: web::Data<AppState>,
     CurrentUser(user): CurrentUser,
     id: web::Path<String>,
+    query: web::Query<CaseQuery>,
+) -> Result<HttpResponse, HttpError> {
+    case_page(
+        &state,
+        &user,
+        &id,
+        None,
+        &FormErrors::new(),
+        query.saved.is_some(),
+    )
+    .await
+}
+
+/// Renders the case page; `typed` re-shows what the person entered after a refused save.
+async fn case_page(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    typed: Option<&HashMap<String, String>>,
+    errors: &FormErrors,
+    saved: bool,
 ) -> Result<HttpResponse, HttpError> {
     // The topic's position is read before the case, so no change between the two is missed.
-    let topic = case_topic(&id);
+    let topic = case_topic(id);
     let position = state
         .hub
         .position(&topic)
         .await
         .map_err(|e| HttpError::Internal(anyhow::anyhow!("live position: {e}")))?;
-    let row = visible_case(&state, &user, &id).await?;
+    let row = visible_case(state, user, id).await?;
     let mut db = state.store.db();
+    let editable = participants::editable(&mut db, &row.id)
+        .await?
+        .ok_or(HttpError::NotFound)?;
     let locations = org::location_names(&mut db).await?;
     let timeline = participants::timeline(&mut db, &row.id).await?;
     let mut people: Vec<i64> = timeline.iter().filter_map(|t| t.user_id).collect();
@@ -351,21 +385,8 @@ pub async fn overview(
         };
         details.push((label, value));
     }
-    let lines: Vec<TimelineLine> = timeline
-        .into_iter()
-        .map(|t| TimelineLine {
-            when: display_time(Some(t.occurred_at)),
-            kind: t.kind,
-            lines: [Some(t.line1), t.line2, t.line3]
-                .into_iter()
-                .flatten()
-                .collect(),
-            who: t
-                .user_id
-                .and_then(|u| names.get(&u).cloned())
-                .unwrap_or_else(|| "System".to_owned()),
-        })
-        .collect();
+    let lines = timeline_lines(&timeline, &names);
+    let personal = personal_section(&row.id, &editable, typed, &user.csrf_token, errors, saved);
     let name = full_name(&row.first_name, row.middle_name.as_deref(), &row.last_name);
     let view = CaseOverview {
         id: &row.id,
@@ -374,15 +395,79 @@ pub async fn overview(
         status: status_name(row.enrolment_status),
         timeline: &lines,
         topic: &topic,
+        personal,
+        errors,
     };
     let topics = [(topic.clone(), position)];
-    Ok(render_with_topics(
-        &state,
-        &user,
+    let response = render_with_topics(
+        state,
+        user,
         &name,
         "/participants",
         case_overview(&view),
         &topics,
     )
-    .await)
+    .await;
+    Ok(if errors.is_empty() {
+        response
+    } else {
+        with_status_unprocessable(response)
+    })
+}
+
+/// `POST /participants/{id}/details`: saves the personal details, merging with changes
+/// others made to other fields, and refusing to overwrite a field someone else changed.
+pub async fn save_details(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    form: Protected<HashMap<String, String>>,
+) -> Result<HttpResponse, HttpError> {
+    let Protected { user, form } = form;
+    let id = id.into_inner();
+    visible_case(&state, &user, &id).await?;
+    let mut errors = FormErrors::new();
+    let mut changes = Vec::new();
+    for field in CaseField::ALL {
+        let typed = form
+            .get(field.name())
+            .map(String::as_str)
+            .unwrap_or_default();
+        let base = form
+            .get(&format!("base_{}", field.name()))
+            .map(|b| b.trim().to_owned())
+            .filter(|b| !b.is_empty());
+        match field.check(typed) {
+            Err(message) => errors.add(field.name(), message),
+            Ok(value) if value != base => changes.push(FieldChange { field, base, value }),
+            Ok(_) => {}
+        }
+    }
+    if !errors.is_empty() {
+        return case_page(&state, &user, &id, Some(&form), &errors, false).await;
+    }
+    match state.cases.edit(&id, user.clone(), changes).await {
+        Ok(EditOutcome::Saved { .. }) => Ok(see_other(&format!(
+            "/participants/{id}?saved=1#case-personal"
+        ))),
+        Ok(EditOutcome::Conflicts(conflicts)) => {
+            for conflict in conflicts {
+                let theirs = conflict.theirs.as_deref().unwrap_or("(blank)");
+                let when = conflict
+                    .at
+                    .map(|at| format!(" at {}", display_time(Some(at))))
+                    .unwrap_or_default();
+                errors.add(
+                    conflict.field.name(),
+                    format!(
+                        "{} changed this to “{theirs}”{when} after you opened the page. Save again to keep yours, or change it.",
+                        conflict.by
+                    ),
+                );
+            }
+            case_page(&state, &user, &id, Some(&form), &errors, false).await
+        }
+        Err(CaseError::Invalid { message, .. }) => Err(HttpError::BadRequest(message)),
+        Err(CaseError::Store(error)) => Err(error.into()),
+        Err(other) => Err(HttpError::Internal(other.into())),
+    }
 }

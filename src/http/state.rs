@@ -21,6 +21,10 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// The live engine.
     pub hub: Hub,
+    /// The case actors of this instance.
+    pub cases: crate::live::case_actor::CaseActors,
+    /// Wakes this instance's outbox dispatcher after a commit.
+    pub outbox_wake: Arc<tokio::sync::Notify>,
     /// The offender-data service.
     pub dms: crate::external::DmsClient,
     /// The in-process fake service, when no URL is configured (kept alive with the app).

@@ -1,5 +1,7 @@
 //! The domain's side of the live engine: which topics exist, who may join them, and the gate
 //! that authenticates sockets with the sign-in session.
 
+pub mod case_actor;
+pub mod fragments;
 pub mod gate;
 pub mod topics;

@@ -4,6 +4,7 @@
 pub mod audit;
 mod db;
 pub mod org;
+pub mod outbox;
 pub mod participants;
 pub mod schema;
 pub mod sessions;

@@ -2,8 +2,8 @@
 //! enrolment history, timeline and the audit of every view.
 
 use super::schema::{
-    EnrolmentHistory, LocationTenants, ParticipantAccessAudit, ParticipantIdentifiers,
-    Participants, Timeline,
+    EnrolmentHistory, LocationTenants, ParticipantAccessAudit, ParticipantFieldAudit,
+    ParticipantIdentifiers, Participants, Timeline,
 };
 use super::{Db, StoreError, Tx};
 use crate::domain::tenant::TenantScope;
@@ -409,9 +409,8 @@ pub async fn insert_timeline(
     Ok(())
 }
 
-/// A participant's timeline, newest first.
-pub async fn timeline(db: &mut Db<'_>, participant: &str) -> Result<Vec<TimelineRow>, StoreError> {
-    let query = Query::select()
+fn timeline_query(participant: &str) -> SelectStatement {
+    Query::select()
         .columns([
             Timeline::Kind,
             Timeline::Line1,
@@ -424,8 +423,156 @@ pub async fn timeline(db: &mut Db<'_>, participant: &str) -> Result<Vec<Timeline
         .and_where(Expr::col(Timeline::ParticipantId).eq(participant))
         .order_by(Timeline::OccurredAt, Order::Desc)
         .order_by(Timeline::Id, Order::Desc)
+        .to_owned()
+}
+
+/// A participant's timeline, newest first.
+pub async fn timeline(db: &mut Db<'_>, participant: &str) -> Result<Vec<TimelineRow>, StoreError> {
+    db.fetch_all(&timeline_query(participant)).await
+}
+
+/// The editable fields of a case and its version, read inside a transaction.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EditableRow {
+    /// Version.
+    pub version: i64,
+    /// Enrolment status value.
+    pub enrolment_status: i64,
+    /// Preferred name.
+    pub preferred_name: Option<String>,
+    /// Pronouns.
+    pub pronouns: Option<String>,
+    /// Notes.
+    pub notes: Option<String>,
+}
+
+impl EditableRow {
+    /// A field's current value.
+    pub fn value(&self, field: crate::domain::case_edit::CaseField) -> Option<&str> {
+        use crate::domain::case_edit::CaseField;
+        match field {
+            CaseField::PreferredName => self.preferred_name.as_deref(),
+            CaseField::Pronouns => self.pronouns.as_deref(),
+            CaseField::Notes => self.notes.as_deref(),
+        }
+    }
+}
+
+fn column_of(field: crate::domain::case_edit::CaseField) -> Participants {
+    use crate::domain::case_edit::CaseField;
+    match field {
+        CaseField::PreferredName => Participants::PreferredName,
+        CaseField::Pronouns => Participants::Pronouns,
+        CaseField::Notes => Participants::Notes,
+    }
+}
+
+fn editable_query(id: &str) -> SelectStatement {
+    Query::select()
+        .columns([
+            Participants::Version,
+            Participants::EnrolmentStatus,
+            Participants::PreferredName,
+            Participants::Pronouns,
+            Participants::Notes,
+        ])
+        .from(Participants::Table)
+        .and_where(Expr::col(Participants::Id).eq(id))
+        .to_owned()
+}
+
+/// The editable fields, read in a transaction.
+pub async fn editable_in(tx: &mut Tx, id: &str) -> Result<Option<EditableRow>, StoreError> {
+    tx.fetch_optional(&editable_query(id)).await
+}
+
+/// The editable fields, outside a transaction (for pages).
+pub async fn editable(db: &mut Db<'_>, id: &str) -> Result<Option<EditableRow>, StoreError> {
+    db.fetch_optional(&editable_query(id)).await
+}
+
+/// Writes fields if the case is still at `version`, bumping it; false when another writer got
+/// there first.
+pub async fn update_fields(
+    tx: &mut Tx,
+    id: &str,
+    version: i64,
+    values: &[(crate::domain::case_edit::CaseField, Option<String>)],
+    now: OffsetDateTime,
+) -> Result<bool, StoreError> {
+    let mut update = Query::update()
+        .table(Participants::Table)
+        .value(Participants::Version, version + 1)
+        .value(Participants::UpdatedAt, now)
+        .and_where(Expr::col(Participants::Id).eq(id))
+        .and_where(Expr::col(Participants::Version).eq(version))
         .to_owned();
-    db.fetch_all(&query).await
+    for (field, value) in values {
+        update.value(column_of(*field), value.clone());
+    }
+    Ok(tx.execute(&update).await? == 1)
+}
+
+/// Records one field's change (old → new, who, at which version).
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_field_audit(
+    tx: &mut Tx,
+    id: &str,
+    field: &str,
+    old: Option<&str>,
+    new: Option<&str>,
+    user: i64,
+    version: i64,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    let insert = Query::insert()
+        .into_table(ParticipantFieldAudit::Table)
+        .columns([
+            ParticipantFieldAudit::ParticipantId,
+            ParticipantFieldAudit::Field,
+            ParticipantFieldAudit::OldValue,
+            ParticipantFieldAudit::NewValue,
+            ParticipantFieldAudit::UserId,
+            ParticipantFieldAudit::Version,
+            ParticipantFieldAudit::OccurredAt,
+        ])
+        .values_panic([
+            id.into(),
+            field.into(),
+            old.map(str::to_owned).into(),
+            new.map(str::to_owned).into(),
+            user.into(),
+            version.into(),
+            now.into(),
+        ])
+        .to_owned();
+    tx.execute(&insert).await?;
+    Ok(())
+}
+
+/// The last change to a field: who made it and when.
+pub async fn last_field_change(
+    tx: &mut Tx,
+    id: &str,
+    field: &str,
+) -> Result<Option<(i64, OffsetDateTime)>, StoreError> {
+    let query = Query::select()
+        .columns([
+            ParticipantFieldAudit::UserId,
+            ParticipantFieldAudit::OccurredAt,
+        ])
+        .from(ParticipantFieldAudit::Table)
+        .and_where(Expr::col(ParticipantFieldAudit::ParticipantId).eq(id))
+        .and_where(Expr::col(ParticipantFieldAudit::Field).eq(field))
+        .order_by(ParticipantFieldAudit::Id, Order::Desc)
+        .limit(1)
+        .to_owned();
+    tx.fetch_optional(&query).await
+}
+
+/// A participant's timeline inside a transaction, newest first.
+pub async fn timeline_in(tx: &mut Tx, participant: &str) -> Result<Vec<TimelineRow>, StoreError> {
+    tx.fetch_all(&timeline_query(participant)).await
 }
 
 /// Records that a user opened (or was refused) a case.

@@ -173,6 +173,9 @@ pub enum Participants {
     CreatedAt,
     CreatedBy,
     UpdatedAt,
+    PreferredName,
+    Pronouns,
+    Notes,
 }
 
 /// `participant_identifiers`
@@ -225,4 +228,34 @@ pub enum ParticipantAccessAudit {
     UserId,
     Allowed,
     OccurredAt,
+}
+
+/// `participant_field_audit`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum ParticipantFieldAudit {
+    Table,
+    Id,
+    ParticipantId,
+    Field,
+    OldValue,
+    NewValue,
+    UserId,
+    Version,
+    OccurredAt,
+}
+
+/// `outbox`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum Outbox {
+    Table,
+    Id,
+    Topic,
+    Payload,
+    CreatedAt,
+    PublishedAt,
+    Attempts,
+    NextAttemptAt,
+    LastError,
 }

@@ -207,6 +207,14 @@ pub async fn dormant_candidates(
     db.fetch_all(&query).await
 }
 
+fn display_names_query(ids: &[i64]) -> SelectStatement {
+    Query::select()
+        .columns([Users::Id, Users::DisplayName])
+        .from(Users::Table)
+        .and_where(Expr::col(Users::Id).is_in(ids.iter().copied()))
+        .to_owned()
+}
+
 /// Display names of users by id (owners shown on cases; names only, no other detail).
 pub async fn display_names(
     db: &mut Db<'_>,
@@ -215,12 +223,19 @@ pub async fn display_names(
     if ids.is_empty() {
         return Ok(Default::default());
     }
-    let query = Query::select()
-        .columns([Users::Id, Users::DisplayName])
-        .from(Users::Table)
-        .and_where(Expr::col(Users::Id).is_in(ids.iter().copied()))
-        .to_owned();
-    let rows: Vec<(i64, String)> = db.fetch_all(&query).await?;
+    let rows: Vec<(i64, String)> = db.fetch_all(&display_names_query(ids)).await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Display names of users by id, inside a transaction.
+pub async fn display_names_in(
+    tx: &mut Tx,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, String>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows: Vec<(i64, String)> = tx.fetch_all(&display_names_query(ids)).await?;
     Ok(rows.into_iter().collect())
 }
 

@@ -3,4 +3,5 @@
 
 pub mod dormant_accounts;
 pub mod memory;
+pub mod outbox;
 pub mod supervision;

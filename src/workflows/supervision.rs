@@ -29,7 +29,12 @@ pub fn lease_for(
         (None, Ok(DatabaseKind::Postgres)) => {
             Arc::new(PostgresLease::new(&settings.effective_database_url(), name))
         }
-        _ => Arc::new(LocalLease::new(name)),
+        // In-process leases are per database, so test servers in one process (each with its
+        // own database) each run their own jobs.
+        _ => Arc::new(LocalLease::new(&format!(
+            "{}|{name}",
+            settings.effective_database_url()
+        ))),
     }
 }
 
@@ -45,14 +50,34 @@ impl Jobs {
     }
 }
 
-/// Starts the singleton jobs.
+/// Starts the singleton jobs. The outbox dispatcher always runs: without it no change would
+/// reach a live page.
 pub fn start(
     settings: &Settings,
     redis: Option<&redis::aio::ConnectionManager>,
     store: &Store,
     hub: &Hub,
+    outbox_wake: &Arc<tokio::sync::Notify>,
 ) -> Jobs {
     let mut supervisors = Vec::new();
+    {
+        let (store, job_hub, wake) = (store.clone(), hub.clone(), outbox_wake.clone());
+        let postgres = (settings.database_kind().ok() == Some(DatabaseKind::Postgres))
+            .then(|| settings.effective_database_url());
+        let factory: WorkerFactory = Arc::new(move || {
+            Box::pin(super::outbox::run(
+                store.clone(),
+                job_hub.clone(),
+                wake.clone(),
+                postgres.clone(),
+            ))
+        });
+        let config = SupervisorConfig {
+            check_every: Duration::from_millis(500),
+            ..SupervisorConfig::default()
+        };
+        supervisors.push(hub.supervise(lease_for(settings, redis, "outbox"), factory, config));
+    }
     if settings.jobs.enabled {
         let at = jiff::civil::Time::new(
             i8::try_from(settings.jobs.dormant_accounts_hour).unwrap_or(19),

@@ -331,3 +331,82 @@ async fn colleagues_see_each_other_online_across_two_instances() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn two_people_on_one_case_see_each_others_saves_and_presence_without_losing_typing() {
+    let Some(driver) = driver().await else { return };
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("app");
+    let creator = app.signed_in("worker@provider-a.example").await;
+    let search = "/participants/search?identifier=A1234BC&first_name=Dale&last_name=Ashdown&day=27&month=3&year=1985";
+    creator
+        .submit(search, "/participants", &[("upci", "1CATS0001")])
+        .await
+        .expect_status(303);
+    let case = format!("{}/participants/1CATS0001", app.address);
+    let alex = browser(&driver).await;
+    let kim = browser(&driver).await;
+    let result = async {
+        sign_in_as(&alex, &app.address, "worker@provider-a.example").await?;
+        sign_in_as(&kim, &app.address, "colleague@provider-a.example").await?;
+        alex.goto(&case).await?;
+        kim.goto(&case).await?;
+        wait_for_presence(&kim, &["Alex Worker", "Kim Colleague (you)"]).await?;
+        // Kim starts typing a note and does not save it.
+        kim.find(Locator::Id("notes"))
+            .await?
+            .send_keys("Draft: call probation")
+            .await?;
+        // Alex focuses a field: Kim sees Alex editing.
+        alex.find(Locator::Id("pronouns")).await?.click().await?;
+        wait_for_presence(
+            &kim,
+            &[
+                "Alex Worker – editing Personal details",
+                "Kim Colleague (you) – editing Personal details",
+            ],
+        )
+        .await?;
+        alex.find(Locator::Id("pronouns"))
+            .await?
+            .send_keys("they/them")
+            .await?;
+        alex.find(Locator::Css("#case-personal button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        alex.wait().for_element(Locator::Css(".saved")).await?;
+        // Kim's page shows the saved value without a refresh, and keeps the unsaved note.
+        let mut shown = String::new();
+        for _ in 0..100 {
+            shown = kim
+                .find(Locator::Id("pronouns"))
+                .await?
+                .prop("value")
+                .await?
+                .unwrap_or_default();
+            if shown == "they/them" {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(shown, "they/them");
+        let note = kim
+            .find(Locator::Id("notes"))
+            .await?
+            .prop("value")
+            .await?
+            .unwrap_or_default();
+        assert_eq!(
+            note, "Draft: call probation",
+            "unsaved typing is never clobbered"
+        );
+        let timeline = kim.find(Locator::Id("case-timeline")).await?.text().await?;
+        assert!(timeline.contains("Personal details updated"));
+        screenshot(&kim, "case-live").await;
+        Ok::<_, Box<dyn std::error::Error>>(())
+    }
+    .await;
+    let _ = alex.close().await;
+    let _ = kim.close().await;
+    result.expect("live case flow");
+}

@@ -4,6 +4,7 @@
 
 mod admin;
 mod browser;
+mod case_edits;
 mod cli;
 mod jobs;
 mod live;

@@ -221,11 +221,16 @@ pub struct CaseOverview<'a> {
     pub timeline: &'a [TimelineLine],
     /// The case's live topic (presence: who else is viewing).
     pub topic: &'a str,
+    /// The personal-details section.
+    pub personal: Markup,
+    /// Errors of a refused save (summarised at the top, linking to the fields).
+    pub errors: &'a FormErrors,
 }
 
 /// Renders the case overview.
 pub fn case_overview(page: &CaseOverview<'_>) -> Markup {
     html! {
+        (ErrorSummary(page.errors))
         p { a.back-link href="/participants" { "Back to participants" } }
         span.caption { "Participant " code { (page.id) } }
         h1 { (page.name) " " (status_tag(page.status)) }
@@ -236,9 +241,83 @@ pub fn case_overview(page: &CaseOverview<'_>) -> Markup {
         section #case-overview data-live-fragment {
             (SummaryList(&page.details.iter().map(|(k, v)| (*k, html! { (v) })).collect::<Vec<_>>()))
         }
+        (page.personal)
         h2 { "Timeline" }
+        (timeline(page.timeline))
+    }
+}
+
+/// One editable field of the personal-details form.
+pub struct DetailField<'a> {
+    /// Form name.
+    pub name: &'static str,
+    /// Label.
+    pub label: &'static str,
+    /// Value shown (the person's own on a re-shown form).
+    pub value: &'a str,
+    /// The stored value the form was rendered from (sent back as the edit's base).
+    pub base: &'a str,
+    /// A multi-line field.
+    pub multiline: bool,
+}
+
+/// The personal-details section: a form that saves in place, and the fragment live updates
+/// replace (`#case-personal`).
+pub struct PersonalDetails<'a> {
+    /// Case id.
+    pub id: &'a str,
+    /// The case's topic (presence shows who is editing).
+    pub topic: &'a str,
+    /// Fields.
+    pub fields: &'a [DetailField<'a>],
+    /// Whether the case can be changed now.
+    pub editable: bool,
+    /// CSRF token.
+    pub csrf_token: &'a str,
+    /// Field errors and conflicts.
+    pub errors: &'a FormErrors,
+    /// Just saved.
+    pub saved: bool,
+}
+
+/// Renders the personal-details section.
+pub fn personal_details(page: &PersonalDetails<'_>) -> Markup {
+    html! {
+        section #case-personal data-live-fragment data-editing="Personal details" data-editing-topic=(page.topic) {
+            h2 { "Personal details" }
+            @if page.saved { p.saved role="status" { "Saved." } }
+            @if page.editable {
+                form method="post" action={ "/participants/" (page.id) "/details" } novalidate {
+                    (CsrfField(page.csrf_token))
+                    @for field in page.fields {
+                        @let error = page.errors.get(field.name);
+                        input type="hidden" name={ "base_" (field.name) } value=(field.base) data-base-for=(field.name);
+                        @if field.multiline {
+                            div.form-group.form-group--error[error.is_some()] {
+                                label.label for=(field.name) { (field.label) }
+                                @if let Some(message) = error { p.error-message id={ (field.name) "-error" } { span.visually-hidden { "Error: " } (message) } }
+                                textarea.textarea id=(field.name) name=(field.name) rows="4" { (field.value) }
+                            }
+                        } @else {
+                            (TextField { name: field.name, label: field.label, hint: None, value: field.value,
+                                input_type: "text", autocomplete: Some("off"), errors: page.errors })
+                        }
+                    }
+                    button.button type="submit" { "Save personal details" }
+                }
+            } @else {
+                (SummaryList(&page.fields.iter().map(|f| (f.label, html! { (f.value) })).collect::<Vec<_>>()))
+                p.hint { "This case is archived or dormant, so it cannot be changed." }
+            }
+        }
+    }
+}
+
+/// The timeline fragment (`#case-timeline`).
+pub fn timeline(lines: &[TimelineLine]) -> Markup {
+    html! {
         ol.timeline #case-timeline data-live-fragment {
-            @for line in page.timeline {
+            @for line in lines {
                 li.timeline__item {
                     p.timeline__heading { strong { (line.kind) } " · " (line.when) " · " (line.who) }
                     @for text in &line.lines { p { (text) } }

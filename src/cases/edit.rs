@@ -1,0 +1,155 @@
+//! Editing a case's fields: one transaction writes the fields, bumps the case version, writes
+//! the field-level audit, a timeline line and the outbox event. When another writer got there
+//! first (the version moved), the edit is re-applied against the new values if every changed
+//! field still holds what the person saw; a field someone else changed is a conflict, returned
+//! with the other value and who wrote it, never overwritten.
+
+use super::CaseError;
+use crate::accounts::Principal;
+use crate::domain::case_edit::{decide, CaseField, Decision, FieldChange};
+use crate::domain::enrolment::EnrolmentStatus;
+use crate::store::participants::{self, EditableRow, TimelineRow};
+use crate::store::{outbox, users, Store};
+use std::collections::HashMap;
+use time::OffsetDateTime;
+
+/// Attempts when other writers keep moving the version.
+const ATTEMPTS: usize = 5;
+
+/// A field someone else changed since the person loaded it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    /// The field.
+    pub field: CaseField,
+    /// Its value now.
+    pub theirs: Option<String>,
+    /// Who wrote it.
+    pub by: String,
+    /// When.
+    pub at: Option<OffsetDateTime>,
+}
+
+/// What an edit did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EditOutcome {
+    /// Saved (or nothing needed saving); the case is now at this version.
+    Saved {
+        /// The case's version after the edit.
+        version: i64,
+    },
+    /// Nothing was saved: these fields were changed by someone else.
+    Conflicts(Vec<Conflict>),
+}
+
+/// Renders the event a committed edit publishes, from the case's new state.
+pub type Renderer<'a> =
+    &'a (dyn Fn(&EditableRow, &[TimelineRow], &HashMap<i64, String>) -> String + Sync);
+
+/// Applies `changes` to case `id` for `user` (who must already be allowed to see the case).
+pub async fn edit_fields(
+    store: &Store,
+    user: &Principal,
+    id: &str,
+    changes: &[FieldChange],
+    render: Renderer<'_>,
+) -> Result<EditOutcome, CaseError> {
+    for _ in 0..ATTEMPTS {
+        let now = OffsetDateTime::now_utc();
+        let mut tx = store.begin().await?;
+        let current = participants::editable_in(&mut tx, id)
+            .await?
+            .ok_or_else(|| CaseError::Invalid {
+                field: "case",
+                message: "This case no longer exists".to_owned(),
+            })?;
+        let status = EnrolmentStatus::from_value(current.enrolment_status);
+        if !status.is_some_and(EnrolmentStatus::is_active) {
+            return Err(CaseError::Invalid {
+                field: "case",
+                message: "This case is archived or dormant, so it cannot be changed".to_owned(),
+            });
+        }
+        let mut apply = Vec::new();
+        let mut conflicts = Vec::new();
+        for change in changes {
+            match decide(current.value(change.field), change) {
+                Decision::Apply => apply.push(change),
+                Decision::Unchanged => {}
+                Decision::Conflict => conflicts.push(change.field),
+            }
+        }
+        if !conflicts.is_empty() {
+            let mut found = Vec::new();
+            for field in conflicts {
+                let last = participants::last_field_change(&mut tx, id, field.name()).await?;
+                let by = match last {
+                    Some((user_id, _)) => users::display_names_in(&mut tx, &[user_id])
+                        .await?
+                        .remove(&user_id)
+                        .unwrap_or_else(|| "Someone".to_owned()),
+                    None => "The offender data refresh".to_owned(),
+                };
+                found.push(Conflict {
+                    field,
+                    theirs: current.value(field).map(str::to_owned),
+                    by,
+                    at: last.map(|(_, at)| at),
+                });
+            }
+            return Ok(EditOutcome::Conflicts(found));
+        }
+        if apply.is_empty() {
+            return Ok(EditOutcome::Saved {
+                version: current.version,
+            });
+        }
+        let values: Vec<(CaseField, Option<String>)> =
+            apply.iter().map(|c| (c.field, c.value.clone())).collect();
+        if !participants::update_fields(&mut tx, id, current.version, &values, now).await? {
+            // Another writer moved the version between our read and write: start again
+            // against their values.
+            continue;
+        }
+        let version = current.version + 1;
+        for change in &apply {
+            participants::insert_field_audit(
+                &mut tx,
+                id,
+                change.field.name(),
+                current.value(change.field),
+                change.value.as_deref(),
+                user.user_id,
+                version,
+                now,
+            )
+            .await?;
+        }
+        let labels: Vec<&str> = apply.iter().map(|c| c.field.label()).collect();
+        let line = format!("Changed: {}", labels.join(", "));
+        participants::insert_timeline(
+            &mut tx,
+            id,
+            "Participant",
+            [Some("Personal details updated"), Some(line.as_str()), None],
+            Some(user.user_id),
+            now,
+        )
+        .await?;
+        let updated = participants::editable_in(&mut tx, id)
+            .await?
+            .unwrap_or(current);
+        let timeline = participants::timeline_in(&mut tx, id).await?;
+        let people: Vec<i64> = timeline.iter().filter_map(|t| t.user_id).collect();
+        let names = users::display_names_in(&mut tx, &people).await?;
+        let payload = render(&updated, &timeline, &names);
+        let topic = crate::live::topics::case_topic(id);
+        outbox::enqueue(&mut tx, &topic, &payload, now).await?;
+        outbox::notify_in(&mut tx).await?;
+        tx.commit().await?;
+        return Ok(EditOutcome::Saved { version });
+    }
+    Err(CaseError::Invalid {
+        field: "case",
+        message: "The case is being changed by several people at once. Try again.".to_owned(),
+    })
+}

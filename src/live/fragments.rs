@@ -1,0 +1,97 @@
+//! Renders what live pages receive: the HTML fragments of a case, once per change, the same
+//! bytes for every viewer (nothing here depends on who is looking).
+
+use crate::domain::case_edit::CaseField;
+use crate::domain::enrolment::EnrolmentStatus;
+use crate::format::display_time;
+use crate::store::participants::{EditableRow, TimelineRow};
+use cats_views::form::FormErrors;
+use cats_views::pages::participants::{
+    personal_details, timeline, DetailField, PersonalDetails, TimelineLine,
+};
+use maud::Markup;
+use std::collections::HashMap;
+
+/// The form fields of the personal-details section, from stored values (the base) and what
+/// the person typed (the values, on a re-shown form).
+pub fn detail_fields<'a>(
+    stored: &'a EditableRow,
+    typed: Option<&'a HashMap<String, String>>,
+) -> Vec<DetailField<'a>> {
+    CaseField::ALL
+        .into_iter()
+        .map(|field| {
+            let base = stored.value(field).unwrap_or_default();
+            let value = typed
+                .and_then(|t| t.get(field.name()).map(String::as_str))
+                .unwrap_or(base);
+            DetailField {
+                name: field.name(),
+                label: field.label(),
+                value,
+                base,
+                multiline: field == CaseField::Notes,
+            }
+        })
+        .collect()
+}
+
+/// The personal-details section for a case.
+pub fn personal_section(
+    id: &str,
+    stored: &EditableRow,
+    typed: Option<&HashMap<String, String>>,
+    csrf_token: &str,
+    errors: &FormErrors,
+    saved: bool,
+) -> Markup {
+    let topic = super::topics::case_topic(id);
+    let fields = detail_fields(stored, typed);
+    let editable = EnrolmentStatus::from_value(stored.enrolment_status)
+        .is_some_and(EnrolmentStatus::is_active);
+    personal_details(&PersonalDetails {
+        id,
+        topic: &topic,
+        fields: &fields,
+        editable,
+        csrf_token,
+        errors,
+        saved,
+    })
+}
+
+/// Timeline lines for display.
+pub fn timeline_lines(rows: &[TimelineRow], names: &HashMap<i64, String>) -> Vec<TimelineLine> {
+    rows.iter()
+        .map(|t| TimelineLine {
+            when: display_time(Some(t.occurred_at)),
+            kind: t.kind.clone(),
+            lines: [Some(t.line1.clone()), t.line2.clone(), t.line3.clone()]
+                .into_iter()
+                .flatten()
+                .collect(),
+            who: t
+                .user_id
+                .and_then(|u| names.get(&u).cloned())
+                .unwrap_or_else(|| "System".to_owned()),
+        })
+        .collect()
+}
+
+/// The event a case edit publishes: its personal details and timeline fragments. The CSRF
+/// field is left empty: the page keeps its own token (the live client never overwrites it).
+pub fn case_edit_event(
+    id: &str,
+    stored: &EditableRow,
+    rows: &[TimelineRow],
+    names: &HashMap<i64, String>,
+) -> String {
+    let personal = personal_section(id, stored, None, "", &FormErrors::new(), false).into_string();
+    let lines = timeline_lines(rows, names);
+    let timeline = timeline(&lines).into_string();
+    serde_json::json!({
+        "version": stored.version,
+        "fragments": { "case-personal": personal, "case-timeline": timeline },
+    })
+    .to_string()
+}

@@ -1,0 +1,124 @@
+//! The outbox: each committed change's event, written in the change's own transaction and
+//! published afterwards by the dispatcher, so a crash between commit and publish loses nothing.
+
+use super::schema::Outbox;
+use super::{Db, StoreError, Tx};
+use sea_query::{Expr, ExprTrait, Order, Query};
+use time::OffsetDateTime;
+
+/// An event waiting to be published.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OutboxRow {
+    /// Id: consumers are idempotent by it.
+    pub id: i64,
+    /// The live topic.
+    pub topic: String,
+    /// The event's JSON.
+    pub payload: String,
+    /// Attempts so far.
+    pub attempts: i64,
+}
+
+/// Adds an event to the outbox inside the change's transaction.
+pub async fn enqueue(
+    tx: &mut Tx,
+    topic: &str,
+    payload: &str,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    let insert = Query::insert()
+        .into_table(Outbox::Table)
+        .columns([
+            Outbox::Topic,
+            Outbox::Payload,
+            Outbox::CreatedAt,
+            Outbox::Attempts,
+            Outbox::NextAttemptAt,
+        ])
+        .values_panic([
+            topic.into(),
+            payload.into(),
+            now.into(),
+            0i64.into(),
+            now.into(),
+        ])
+        .to_owned();
+    tx.execute(&insert).await?;
+    Ok(())
+}
+
+/// Wakes dispatchers on other instances when the transaction commits (PostgreSQL
+/// `NOTIFY`, delivered only on commit); on SQLite the in-process signal is enough.
+pub async fn notify_in(tx: &mut Tx) -> Result<(), StoreError> {
+    if let Tx::Postgres(inner) = tx {
+        sqlx::query("SELECT pg_notify('cats_outbox', '')")
+            .execute(&mut **inner)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Unpublished events that are due, oldest first.
+pub async fn due(
+    db: &mut Db<'_>,
+    now: OffsetDateTime,
+    limit: u64,
+) -> Result<Vec<OutboxRow>, StoreError> {
+    let query = Query::select()
+        .columns([Outbox::Id, Outbox::Topic, Outbox::Payload, Outbox::Attempts])
+        .from(Outbox::Table)
+        .and_where(Expr::col(Outbox::PublishedAt).is_null())
+        .and_where(Expr::col(Outbox::NextAttemptAt).lte(now))
+        .order_by(Outbox::Id, Order::Asc)
+        .limit(limit)
+        .to_owned();
+    db.fetch_all(&query).await
+}
+
+/// Marks an event published.
+pub async fn mark_published(
+    db: &mut Db<'_>,
+    id: i64,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    let update = Query::update()
+        .table(Outbox::Table)
+        .value(Outbox::PublishedAt, now)
+        .and_where(Expr::col(Outbox::Id).eq(id))
+        .to_owned();
+    db.execute(&update).await?;
+    Ok(())
+}
+
+/// Records a failed attempt and when to try again.
+pub async fn mark_failed(
+    db: &mut Db<'_>,
+    id: i64,
+    attempts: i64,
+    retry_at: OffsetDateTime,
+    error: &str,
+) -> Result<(), StoreError> {
+    let update = Query::update()
+        .table(Outbox::Table)
+        .value(Outbox::Attempts, attempts)
+        .value(Outbox::NextAttemptAt, retry_at)
+        .value(
+            Outbox::LastError,
+            error.chars().take(500).collect::<String>(),
+        )
+        .and_where(Expr::col(Outbox::Id).eq(id))
+        .to_owned();
+    db.execute(&update).await?;
+    Ok(())
+}
+
+/// How many events wait (for the readiness of operations pages and tests).
+pub async fn pending(db: &mut Db<'_>) -> Result<u64, StoreError> {
+    let query = Query::select()
+        .expr(sea_query::Func::count(Expr::col(Outbox::Id)))
+        .from(Outbox::Table)
+        .and_where(Expr::col(Outbox::PublishedAt).is_null())
+        .to_owned();
+    let (count,): (i64,) = db.fetch_one(&query).await?;
+    Ok(u64::try_from(count).unwrap_or(0))
+}
