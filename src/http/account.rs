@@ -2,7 +2,7 @@
 
 use super::current_user::{client_ip, cookie, user_agent, CurrentUser, Protected, SESSION_COOKIE};
 use super::error::HttpError;
-use super::page::{render, see_other, with_status_unprocessable};
+use super::page::{form_response, render, see_other};
 use super::routes;
 use super::state::AppState;
 use crate::accounts::password::{change_own, PasswordChange};
@@ -68,11 +68,7 @@ async fn account_response(
         changed,
     };
     let response = render(state, user, "Your account", "/account", account_page(&page)).await;
-    Ok(if errors.is_empty() {
-        response
-    } else {
-        with_status_unprocessable(response)
-    })
+    Ok(form_response(errors, response))
 }
 
 /// `GET /account`

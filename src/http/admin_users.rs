@@ -3,7 +3,7 @@
 
 use super::current_user::{client_ip, CurrentUser, Protected};
 use super::error::HttpError;
-use super::page::{render, see_other, with_status_unprocessable};
+use super::page::{form_response, render, see_other};
 use super::routes;
 use super::state::AppState;
 use crate::accounts::admin::{self, NewAccount};
@@ -208,11 +208,7 @@ async fn new_form_response(
         new_user_page(&view),
     )
     .await;
-    Ok(if errors.is_empty() {
-        response
-    } else {
-        with_status_unprocessable(response)
-    })
+    Ok(form_response(errors, response))
 }
 
 /// `GET /admin/users/new`
@@ -342,11 +338,7 @@ async fn detail_response(
         user_detail(&view),
     )
     .await;
-    Ok(if errors.is_empty() {
-        response
-    } else {
-        with_status_unprocessable(response)
-    })
+    Ok(form_response(errors, response))
 }
 
 /// Query of the account page.

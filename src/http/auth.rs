@@ -5,7 +5,7 @@ use super::current_user::{
     SESSION_COOKIE,
 };
 use super::error::HttpError;
-use super::page::{render_anonymous, see_other, with_status_unprocessable};
+use super::page::{form_response, render_anonymous, see_other};
 use super::routes;
 use super::state::AppState;
 use crate::accounts::sessions::{
@@ -75,10 +75,7 @@ fn sign_in_response(
     };
     let mut response = render_anonymous("Sign in", sign_in_page(&page));
     let _ = response.add_cookie(&cookie(req, state, PRESESSION_COOKIE, token));
-    if !errors.is_empty() {
-        response = with_status_unprocessable(response);
-    }
-    response
+    form_response(errors, response)
 }
 
 /// `GET /sign-in`

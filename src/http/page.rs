@@ -117,8 +117,14 @@ pub fn see_other(location: &str) -> HttpResponse {
         .finish()
 }
 
-/// Re-shows a form with errors (422 so tests and tools can tell it was refused).
-pub fn with_status_unprocessable(mut response: HttpResponse) -> HttpResponse {
-    *response.status_mut() = actix_web::http::StatusCode::UNPROCESSABLE_ENTITY;
+/// A form page: 200 when it has no errors, 422 when it is shown again with them (so tests
+/// and tools can tell it was refused).
+pub fn form_response(
+    errors: &cats_views::form::FormErrors,
+    mut response: HttpResponse,
+) -> HttpResponse {
+    if !errors.is_empty() {
+        *response.status_mut() = actix_web::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
     response
 }

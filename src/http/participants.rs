@@ -3,7 +3,7 @@
 
 use super::current_user::{CurrentUser, Protected};
 use super::error::HttpError;
-use super::page::{render, render_with_topics, see_other, with_status_unprocessable};
+use super::page::{form_response, render, render_with_topics, see_other};
 use super::routes;
 use super::state::AppState;
 use crate::accounts::Principal;
@@ -259,11 +259,7 @@ pub async fn search(
         candidate_search(&view),
     )
     .await;
-    Ok(if errors.is_empty() {
-        response
-    } else {
-        with_status_unprocessable(response)
-    })
+    Ok(form_response(&errors, response))
 }
 
 /// The create form.
@@ -408,11 +404,7 @@ async fn case_page(
         &topics,
     )
     .await;
-    Ok(if errors.is_empty() {
-        response
-    } else {
-        with_status_unprocessable(response)
-    })
+    Ok(form_response(errors, response))
 }
 
 /// `POST /participants/{id}/details`: saves the personal details, merging with changes

@@ -385,25 +385,6 @@ pub async fn mapped_location(
     Ok(row.and_then(|(location,)| location))
 }
 
-/// A location's name and type.
-pub async fn location(db: &mut Db<'_>, id: i64) -> Result<Option<LocationRow>, StoreError> {
-    let query = Query::select()
-        .columns([
-            Locations::Id,
-            Locations::Name,
-            Locations::LocationType,
-            Locations::GenderProvision,
-            Locations::ContractId,
-            Locations::ParentId,
-            Locations::LifetimeStart,
-            Locations::LifetimeEnd,
-        ])
-        .from(Locations::Table)
-        .and_where(Expr::col(Locations::Id).eq(id))
-        .to_owned();
-    db.fetch_optional(&query).await
-}
-
 /// Every location's name (reference data: a case may sit at a location the viewer does not
 /// otherwise see).
 pub async fn location_names(

@@ -176,26 +176,7 @@ async fn idle_warning_appears_before_the_timeout_and_stay_signed_in_keeps_the_se
     .expect("sqlite app");
     let client = browser(&driver).await;
     let result = async {
-        client.goto(&format!("{}/sign-in", app.address)).await?;
-        client
-            .find(Locator::Id("email"))
-            .await?
-            .send_keys("worker@provider-a.example")
-            .await?;
-        client
-            .find(Locator::Id("password"))
-            .await?
-            .send_keys(PASSWORD)
-            .await?;
-        client
-            .find(Locator::Css("button[type=submit]"))
-            .await?
-            .click()
-            .await?;
-        client
-            .wait()
-            .for_element(Locator::XPath("//h1[starts-with(., 'Welcome')]"))
-            .await?;
+        sign_in_as(&client, &app.address, "worker@provider-a.example").await?;
         let warning = client.find(Locator::Id("session-warning")).await?;
         assert!(
             !warning.is_displayed().await?,

@@ -224,58 +224,17 @@ async fn signed_out_session_cannot_be_reused(app: TestApp) {
 
 /// Signs in on a raw client (to read the Set-Cookie header), signs out, returns the cookie.
 async fn sign_in_then_out(app: &TestApp) -> String {
-    let raw = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .cookie_store(true)
-        .build()
-        .expect("client");
-    let page = raw
-        .get(format!("{}/sign-in", app.address))
-        .send()
-        .await
-        .expect("GET");
-    let body = page.text().await.expect("body");
-    let token = crate::support::csrf_of(&body);
-    let response = raw
-        .post(format!("{}/sign-in", app.address))
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("email", "worker@provider-a.example"),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .expect("POST");
-    let set_cookie = response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("cats_session="))
-        .expect("session cookie set")
-        .to_owned();
-    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"));
-    let value = set_cookie["cats_session=".len()..]
-        .split(';')
-        .next()
-        .expect("value")
-        .to_owned();
-    let home = raw
-        .get(format!("{}/", app.address))
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
-    let csrf = crate::support::csrf_of(&home);
-    let out = raw
-        .post(format!("{}/sign-out", app.address))
-        .form(&[("csrf_token", csrf.as_str())])
-        .send()
-        .await
-        .expect("sign out");
-    assert_eq!(out.status(), 303);
+    let header = app.session_set_cookie("worker@provider-a.example").await;
+    assert!(
+        header.contains("HttpOnly") && header.contains("SameSite=Lax"),
+        "{header}"
+    );
+    let value = crate::support::cookie_value(&header);
+    let out = app
+        .client_with_cookie(&value)
+        .submit("/", "/sign-out", &[])
+        .await;
+    assert_eq!(out.status, 303);
     value
 }
 

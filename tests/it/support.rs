@@ -240,6 +240,11 @@ impl TestApp {
 
     /// The value of a fresh `cats_session` cookie for a demo account.
     pub async fn session_cookie(&self, email: &str) -> String {
+        cookie_value(&self.session_set_cookie(email).await)
+    }
+
+    /// The whole `Set-Cookie` header of a fresh sign-in as a demo account.
+    pub async fn session_set_cookie(&self, email: &str) -> String {
         let raw = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .cookie_store(true)
@@ -269,11 +274,7 @@ impl TestApp {
             .find(|v| v.starts_with("cats_session="))
             .expect("session cookie set")
             .to_owned();
-        set_cookie["cats_session=".len()..]
-            .split(';')
-            .next()
-            .expect("value")
-            .to_owned()
+        set_cookie
     }
 
     /// A client that carries an existing session cookie.
@@ -407,6 +408,15 @@ impl Page {
         );
         self
     }
+}
+
+/// The value of a `cats_session=…; …` header.
+pub fn cookie_value(set_cookie: &str) -> String {
+    set_cookie["cats_session=".len()..]
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// The value of the first `csrf_token` field in an HTML page.
