@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 #[actix_web::main]
 async fn main() -> ExitCode {
+    cats::workflows::memory::configure();
     let cli = cats::cli::Cli::parse();
     match cats::cli::run(cli).await {
         Ok(()) => ExitCode::SUCCESS,

@@ -305,7 +305,16 @@ impl StreamHandler<Result<AggregatedMessage, ProtocolError>> for SessionActor {
             Ok(AggregatedMessage::Binary(_)) => self.refuse(None, &Refusal::Binary, ctx),
             Ok(AggregatedMessage::Ping(bytes)) => self.enqueue(Out::Pong(bytes), ctx),
             Ok(AggregatedMessage::Pong(_)) => {}
-            Ok(AggregatedMessage::Close(_)) => ctx.stop(),
+            Ok(AggregatedMessage::Close(reason)) => {
+                // Answer the close, as the protocol asks, so the browser sees a clean close
+                // (its code) rather than a dropped connection.
+                self.queue.clear();
+                self.closing = Some(reason.unwrap_or(CloseReason {
+                    code: CloseCode::Normal,
+                    description: None,
+                }));
+                self.write_next(ctx);
+            }
             Err(ProtocolError::Overflow) => self.close(1009, "frame too large", ctx),
             Err(_) => self.close(1002, "protocol error", ctx),
         }

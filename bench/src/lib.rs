@@ -1,6 +1,15 @@
 //! The benchmarks of CATS-rs. Each benchmark is one module with its clap arguments and a `run`
 //! function; the `cats-bench` binary only dispatches to them. Every run prints its figures and
 //! ends with exactly one `RESULT <name> key=value …` line, which the README table quotes.
+//!
+//! The live benchmarks (`sessions`, `fanout`, `broadcast`, `throughput`) hold their sockets in
+//! client worker processes (see [`live`]); all but `sessions` need Redis
+//! (`CATS_BENCH_REDIS_URL`).
 
+pub mod broadcast;
+pub mod fanout;
 pub mod harness;
+pub mod live;
+pub mod sessions;
 pub mod startup;
+pub mod throughput;

@@ -1,7 +1,7 @@
 //! `cats-bench`: one subcommand per benchmark of the release `cats` binary (build it first with
 //! `cargo build --release`). See the library crate for what each benchmark measures.
 
-use cats_bench::startup;
+use cats_bench::{broadcast, fanout, live, sessions, startup, throughput};
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -17,13 +17,47 @@ struct Cli {
 enum Command {
     /// Start-up time to ready and idle memory of the embedded default (SQLite, demo data).
     Startup(startup::StartupArgs),
+    /// Memory per idle WebSocket session (19,000 sessions, 2 topics each), and after churn.
+    Sessions(sessions::SessionsArgs),
+    /// Latency of events reaching 1,000 viewers of one topic over 2 instances via Redis.
+    Fanout(fanout::FanoutArgs),
+    /// Time for one event to reach all of 19,000 sessions on one topic of one instance.
+    Broadcast(broadcast::BroadcastArgs),
+    /// Events and deliveries per second over 100 topics × 10 subscribers.
+    Throughput(throughput::ThroughputArgs),
+    /// Internal: a client worker process holding sockets for the live benchmarks.
+    #[command(name = "client-worker", hide = true)]
+    ClientWorker,
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
-    let outcome = match Cli::parse().command {
-        Command::Startup(args) => startup::run(args).await,
+fn main() -> ExitCode {
+    let command = Cli::parse().command;
+    // A worker is one of several processes sharing two cores with the server: one thread each.
+    let runtime = match command {
+        Command::ClientWorker => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build(),
+        _ => tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build(),
     };
+    let runtime = match runtime {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: starting the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let outcome = runtime.block_on(async move {
+        match command {
+            Command::Startup(args) => startup::run(args).await,
+            Command::Sessions(args) => sessions::run(args).await,
+            Command::Fanout(args) => fanout::run(args).await,
+            Command::Broadcast(args) => broadcast::run(args).await,
+            Command::Throughput(args) => throughput::run(args).await,
+            Command::ClientWorker => live::worker::run().await,
+        }
+    });
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

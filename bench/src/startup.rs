@@ -5,7 +5,7 @@
 //! The first start, on an empty data dir, also runs the migrations and seeds the demo data; it
 //! is reported on its own. The measured starts reuse that data dir, as a restarted server does.
 
-use crate::harness::{kib_to_mib, locate_binary, median, Server, ServerConfig};
+use crate::harness::{kib_to_mib, locate_binary, median, millis, verdict, Server, ServerConfig};
 use anyhow::{Context, Result};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -116,16 +116,4 @@ async fn stop(server: Server) -> Result<Duration> {
         );
     }
     Ok(stopped.took)
-}
-
-fn millis(duration: Duration) -> f64 {
-    duration.as_secs_f64() * 1000.0
-}
-
-fn verdict(met: bool) -> &'static str {
-    if met {
-        "met"
-    } else {
-        "MISSED"
-    }
 }

@@ -288,6 +288,21 @@ async fn a_user_with_two_tabs_is_present_once(app: TestApp) {
 }
 
 #[tokio::test]
+async fn a_close_from_the_browser_is_answered_at_once() {
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("app");
+    let cookie = app.session_cookie("worker@provider-a.example").await;
+    let mut socket = Socket::connect(&app.address, Some(&cookie)).await;
+    socket
+        .subscribe(&user_topic(&app, "worker@provider-a.example").await)
+        .await;
+    assert_eq!(
+        socket.close_and_wait().await,
+        Some(1000),
+        "a close frame comes back within 300 ms"
+    );
+}
+
+#[tokio::test]
 async fn a_gap_beyond_the_history_yields_resync() {
     let Some(app) =
         TestApp::spawn_with(Backend::Sqlite, &[("live.history_events", Setting::Int(2))]).await

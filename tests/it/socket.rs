@@ -126,6 +126,27 @@ impl Socket {
         self.next_of("subscribed").await
     }
 
+    /// Sends a close frame and waits for the server's answering close frame.
+    pub async fn close_and_wait(mut self) -> Option<u16> {
+        use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+        let frame = CloseFrame {
+            code: CloseCode::Normal,
+            reason: "bye".into(),
+        };
+        self.stream.close(Some(frame)).await.ok()?;
+        let deadline = tokio::time::Instant::now() + Duration::from_millis(300);
+        loop {
+            match tokio::time::timeout_at(deadline, self.stream.next())
+                .await
+                .ok()?
+            {
+                Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
+                Some(Ok(_)) => continue,
+                _ => return None,
+            }
+        }
+    }
+
     /// Closes the socket.
     pub async fn close(mut self) {
         let _ = self.stream.close(None).await;

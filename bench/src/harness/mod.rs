@@ -1,12 +1,23 @@
 //! What every benchmark shares: finding the release `cats` binary, starting it on a free port and
-//! waiting until it is ready, stopping it, reading its memory, and summarising figures.
+//! waiting until it is ready, stopping it, reading its memory and descriptors, accounts to sign
+//! in with, its log's warnings, and summarising figures.
 
+pub mod accounts;
+pub mod cpu;
+pub mod limits;
+pub mod logs;
 pub mod memory;
+pub mod report;
 pub mod server;
 pub mod stats;
 
+pub use accounts::{create_user, Account, Browser, BENCH_PASSWORD, DEMO_PASSWORD};
+pub use cpu::{cpu_seconds, print_machine_load, total_cpu_seconds, CpuWindow};
+pub use limits::{open_files, raise_open_files_limit};
+pub use logs::LogSummary;
 pub use memory::{kib_to_mib, rss_kib};
+pub use report::{millis, utc_clock, verdict};
 pub use server::{
     free_port, locate_binary, workspace_root, Server, ServerConfig, Stopped, READY_PATH,
 };
-pub use stats::median;
+pub use stats::{median, percentile, percentile_of_sorted};
