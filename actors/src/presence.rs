@@ -3,7 +3,7 @@
 //! they have, with the state they set most recently.
 
 use crate::protocol::PresentUser;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
 /// One tab's entry.
@@ -45,10 +45,20 @@ struct Held {
     stamp: u64,
 }
 
+/// One person on the topic: their tabs, and what is shown for them (kept up to date as tabs
+/// come and go, so a change costs the person's own tabs, never everyone's).
+#[derive(Debug, Default)]
+struct Person {
+    tabs: HashSet<Tab>,
+    /// Name and state of the tab changed most recently.
+    shown: Option<(String, String)>,
+}
+
 /// The presence roster of one topic.
 #[derive(Debug, Default)]
 pub struct Roster {
     tabs: HashMap<Tab, Held>,
+    people: HashMap<String, Person>,
     clock: u64,
 }
 
@@ -60,73 +70,111 @@ impl Roster {
 
     /// The people present, one line each, ordered by name.
     pub fn users(&self) -> Vec<PresentUser> {
-        let mut by_user: BTreeMap<&str, &Held> = BTreeMap::new();
-        for held in self.tabs.values() {
-            let slot = by_user.entry(held.entry.user.as_str()).or_insert(held);
-            if held.stamp > slot.stamp {
-                *slot = held;
-            }
-        }
-        let mut users: Vec<PresentUser> = by_user
-            .into_values()
-            .map(|held| PresentUser {
-                id: held.entry.user.clone(),
-                name: held.entry.name.clone(),
-                state: held.entry.state.clone(),
+        let mut users: Vec<PresentUser> = self
+            .people
+            .iter()
+            .filter_map(|(id, person)| {
+                person.shown.as_ref().map(|(name, state)| PresentUser {
+                    id: id.clone(),
+                    name: name.clone(),
+                    state: state.clone(),
+                })
             })
             .collect();
         users.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
         users
     }
 
-    fn snapshot(&self) -> HashMap<String, String> {
-        self.users().into_iter().map(|u| (u.id, u.state)).collect()
+    fn shown(&self, user: &str) -> Option<(String, String)> {
+        self.people.get(user).and_then(|p| p.shown.clone())
     }
 
-    fn diff(before: &HashMap<String, String>, after: &HashMap<String, String>) -> Changes {
-        let mut changes = Changes::default();
-        for (user, state) in after {
-            match before.get(user) {
-                None => changes.joined.push(user.clone()),
-                Some(old) if old != state => changes.changed.push(user.clone()),
-                Some(_) => {}
+    /// Recomputes what is shown for a person from their tabs; forgets them with no tab left.
+    fn refresh(&mut self, user: &str) {
+        let Some(person) = self.people.get(user) else {
+            return;
+        };
+        let newest = person
+            .tabs
+            .iter()
+            .filter_map(|tab| self.tabs.get(tab))
+            .max_by_key(|held| held.stamp)
+            .map(|held| (held.entry.name.clone(), held.entry.state.clone()));
+        match newest {
+            Some(shown) => {
+                if let Some(person) = self.people.get_mut(user) {
+                    person.shown = Some(shown);
+                }
+            }
+            None => {
+                self.people.remove(user);
             }
         }
-        for user in before.keys() {
-            if !after.contains_key(user) {
-                changes.left.push(user.clone());
+    }
+
+    /// Applies an update that touches `users`, and says what changed for them.
+    fn apply(&mut self, users: Vec<String>, update: impl FnOnce(&mut Self)) -> Changes {
+        let before: Vec<(String, Option<(String, String)>)> = users
+            .into_iter()
+            .map(|u| (u.clone(), self.shown(&u)))
+            .collect();
+        update(self);
+        let mut changes = Changes::default();
+        for (user, was) in before {
+            self.refresh(&user);
+            match (was, self.shown(&user)) {
+                (None, Some(_)) => changes.joined.push(user),
+                (Some(_), None) => changes.left.push(user),
+                (Some(old), Some(new)) if old.1 != new.1 => changes.changed.push(user),
+                _ => {}
             }
         }
         changes.joined.sort();
+        changes.joined.dedup();
         changes.left.sort();
+        changes.left.dedup();
         changes.changed.sort();
+        changes.changed.dedup();
         changes
     }
 
-    fn apply(&mut self, update: impl FnOnce(&mut Self)) -> Changes {
-        let before = self.snapshot();
-        update(self);
-        Self::diff(&before, &self.snapshot())
+    fn user_of(&self, tab: &Tab) -> Option<String> {
+        self.tabs.get(tab).map(|held| held.entry.user.clone())
     }
 
     /// A tab joins (or re-announces itself with its current state).
     pub fn join(&mut self, tab: Tab, entry: Entry) -> Changes {
-        self.apply(|roster| {
+        let mut users = vec![entry.user.clone()];
+        users.extend(self.user_of(&tab));
+        self.apply(users, |roster| {
             roster.clock += 1;
             let stamp = roster.clock;
-            let unchanged = roster
+            if roster
                 .tabs
                 .get(&tab)
-                .is_some_and(|held| held.entry == entry);
-            if !unchanged {
-                roster.tabs.insert(tab, Held { entry, stamp });
+                .is_some_and(|held| held.entry == entry)
+            {
+                return;
             }
+            if let Some(old) = roster.tabs.get(&tab).map(|h| h.entry.user.clone()) {
+                if let Some(person) = roster.people.get_mut(&old) {
+                    person.tabs.remove(&tab);
+                }
+            }
+            roster
+                .people
+                .entry(entry.user.clone())
+                .or_default()
+                .tabs
+                .insert(tab);
+            roster.tabs.insert(tab, Held { entry, stamp });
         })
     }
 
     /// A tab sets its state.
     pub fn change(&mut self, tab: Tab, state: String) -> Changes {
-        self.apply(|roster| {
+        let users = self.user_of(&tab).into_iter().collect();
+        self.apply(users, |roster| {
             roster.clock += 1;
             let stamp = roster.clock;
             if let Some(held) = roster.tabs.get_mut(&tab) {
@@ -140,19 +188,42 @@ impl Roster {
 
     /// A tab leaves.
     pub fn leave(&mut self, tab: Tab) -> Changes {
-        self.apply(|roster| {
-            roster.tabs.remove(&tab);
-        })
+        let users = self.user_of(&tab).into_iter().collect();
+        self.apply(users, |roster| roster.remove_tabs(|t| *t == tab))
+    }
+
+    fn remove_tabs(&mut self, gone: impl Fn(&Tab) -> bool) {
+        let leaving: Vec<Tab> = self.tabs.keys().filter(|t| gone(t)).copied().collect();
+        for tab in leaving {
+            if let Some(held) = self.tabs.remove(&tab) {
+                if let Some(person) = self.people.get_mut(&held.entry.user) {
+                    person.tabs.remove(&tab);
+                }
+            }
+        }
+    }
+
+    fn users_on(&self, instance: impl Fn(u64) -> bool) -> Vec<String> {
+        self.tabs
+            .iter()
+            .filter(|((i, _), _)| instance(*i))
+            .map(|(_, held)| held.entry.user.clone())
+            .collect()
     }
 
     /// Every tab of an instance leaves (it stopped, or went silent).
     pub fn drop_instance(&mut self, instance: u64) -> Changes {
-        self.apply(|roster| roster.tabs.retain(|(i, _), _| *i != instance))
+        let users = self.users_on(|i| i == instance);
+        self.apply(users, |roster| roster.remove_tabs(|(i, _)| *i == instance))
     }
 
     /// Drops the tabs of every instance `alive` says is gone.
     pub fn drop_dead(&mut self, alive: impl Fn(u64) -> bool) -> Changes {
-        self.apply(|roster| roster.tabs.retain(|(i, _), _| alive(*i)))
+        let users = self.users_on(|i| !alive(i));
+        if users.is_empty() {
+            return Changes::default();
+        }
+        self.apply(users, |roster| roster.remove_tabs(|(i, _)| !alive(*i)))
     }
 
     /// The tabs of one instance (to re-announce them).

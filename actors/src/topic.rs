@@ -18,11 +18,11 @@ use actix::{
 use bytes::Bytes;
 use bytestring::ByteString;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
 struct Subscriber {
-    session: u64,
     addr: Addr<SessionActor>,
     /// Events up to this number were already seen by this subscriber (its page was rendered
     /// after them on another instance); they are not sent again.
@@ -35,7 +35,7 @@ struct Subscriber {
 pub struct TopicActor {
     key: Arc<str>,
     hub: Hub,
-    subscribers: Vec<Subscriber>,
+    subscribers: HashMap<u64, Subscriber>,
     /// None until the starting position is known.
     history: Option<History>,
     /// Messages that arrived before the starting position was known.
@@ -154,7 +154,7 @@ impl TopicActor {
         Self {
             key,
             hub,
-            subscribers: Vec::new(),
+            subscribers: HashMap::new(),
             history: None,
             waiting: Vec::new(),
             roster: Roster::new(),
@@ -171,7 +171,7 @@ impl TopicActor {
     }
 
     fn broadcast(&self, seq: u64, frame: &ByteString) {
-        for subscriber in &self.subscribers {
+        for subscriber in self.subscribers.values() {
             if subscriber.seen_through < seq {
                 subscriber.addr.do_send(Outbound(frame.clone()));
             }
@@ -189,7 +189,7 @@ impl TopicActor {
             &changes.left,
             &changes.changed,
         );
-        for subscriber in &self.subscribers {
+        for subscriber in self.subscribers.values() {
             subscriber.addr.do_send(Outbound(frame.clone()));
         }
     }
@@ -254,7 +254,7 @@ impl TopicActor {
             history.restart(current);
         }
         let frame = resync_frame(&self.key, current);
-        for subscriber in &mut self.subscribers {
+        for subscriber in self.subscribers.values_mut() {
             subscriber.seen_through = 0;
             subscriber.addr.do_send(Outbound(frame.clone()));
         }
@@ -284,7 +284,7 @@ impl TopicActor {
         };
         let current = history.position();
         self.idle_since = None;
-        self.subscribers.retain(|s| s.session != subscribe.session);
+        self.subscribers.remove(&subscribe.session);
         let Some(since) = subscribe.since else {
             self.add_subscriber(subscribe, current, 0, ctx);
             return;
@@ -368,12 +368,14 @@ impl TopicActor {
         };
         let addr = subscribe.addr;
         let session = subscribe.session;
-        self.subscribers.push(Subscriber {
+        self.subscribers.insert(
             session,
-            addr: addr.clone(),
-            seen_through: seen,
-            presence: presence.clone(),
-        });
+            Subscriber {
+                addr: addr.clone(),
+                seen_through: seen,
+                presence: presence.clone(),
+            },
+        );
         if let Some(entry) = presence {
             let instance = self.hub.instance();
             let changes = self.roster.join((instance, session), entry.clone());
@@ -391,7 +393,7 @@ impl TopicActor {
                 &changes.changed,
             );
             if !changes.is_empty() {
-                for subscriber in self.subscribers.iter().filter(|s| s.session != session) {
+                for (_, subscriber) in self.subscribers.iter().filter(|(s, _)| **s != session) {
                     subscriber.addr.do_send(Outbound(others.clone()));
                 }
             }
@@ -465,9 +467,8 @@ impl TopicActor {
         let before = self.subscribers.len();
         let had_presence = self
             .subscribers
-            .iter()
-            .any(|s| s.session == session && s.presence.is_some());
-        self.subscribers.retain(|s| s.session != session);
+            .remove(&session)
+            .is_some_and(|s| s.presence.is_some());
         if had_presence {
             let me = self.hub.instance();
             let changes = self.roster.leave((me, session));
@@ -588,11 +589,7 @@ impl Handler<Unsubscribe> for TopicActor {
     type Result = ();
     fn handle(&mut self, unsubscribe: Unsubscribe, ctx: &mut Self::Context) {
         if unsubscribe.confirm {
-            if let Some(subscriber) = self
-                .subscribers
-                .iter()
-                .find(|s| s.session == unsubscribe.session)
-            {
+            if let Some(subscriber) = self.subscribers.get(&unsubscribe.session) {
                 self.send(&subscriber.addr, unsubscribed_frame(&self.key));
             }
         }
@@ -608,11 +605,7 @@ impl Handler<Resubscribe> for TopicActor {
             .as_ref()
             .map(History::position)
             .unwrap_or_default();
-        if let Some(subscriber) = self
-            .subscribers
-            .iter_mut()
-            .find(|s| s.session == resubscribe.session)
-        {
+        if let Some(subscriber) = self.subscribers.get_mut(&resubscribe.session) {
             subscriber.seen_through = 0;
             subscriber
                 .addr
@@ -624,11 +617,7 @@ impl Handler<Resubscribe> for TopicActor {
 impl Handler<SetPresence> for TopicActor {
     type Result = ();
     fn handle(&mut self, set: SetPresence, ctx: &mut Self::Context) {
-        let Some(subscriber) = self
-            .subscribers
-            .iter_mut()
-            .find(|s| s.session == set.session)
-        else {
+        let Some(subscriber) = self.subscribers.get_mut(&set.session) else {
             return;
         };
         let Some(entry) = subscriber.presence.as_mut() else {
