@@ -168,19 +168,5 @@ async fn measure(cluster: &Cluster, redis: &RedisTarget, args: &BroadcastArgs) -
         Ok(())
     }
     .await;
-    println!("{} closing the sockets…", crate::harness::utc_clock());
-    let closing = Instant::now();
-    let closed = pool.close().await;
-    let closed_in = closing.elapsed();
-    let busy = cluster.await_idle(Duration::from_secs(120)).await;
-    println!(
-        "{} sockets closed in {:.1} s; the server kept busy {:.1} s more; it holds {} \
-         descriptors",
-        crate::harness::utc_clock(),
-        closed_in.as_secs_f64(),
-        busy.as_secs_f64(),
-        cluster.descriptors()
-    );
-    result?;
-    closed.context("closing the sockets")
+    crate::live::pool::close_and_report(pool, cluster, result).await
 }

@@ -18,7 +18,7 @@ use crate::harness::{
 use crate::live::people::{self, PROVIDER_TEAMS};
 use crate::live::pool::PoolOptions;
 use crate::live::{plan_workers, Cluster, Group, Pool, Record};
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -173,21 +173,7 @@ async fn measure(cluster: &mut Cluster, args: &SessionsArgs) -> Result<()> {
         Ok::<_, anyhow::Error>(())
     }
     .await;
-    println!("{} closing the sockets…", crate::harness::utc_clock());
-    let closing = Instant::now();
-    let closed = pool.close().await;
-    let closed_in = closing.elapsed();
-    let busy = cluster.await_idle(Duration::from_secs(120)).await;
-    println!(
-        "{} sockets closed in {:.1} s; the server kept busy {:.1} s more; it holds {} \
-         descriptors",
-        crate::harness::utc_clock(),
-        closed_in.as_secs_f64(),
-        busy.as_secs_f64(),
-        cluster.descriptors()
-    );
-    result?;
-    closed.context("closing the sockets")
+    crate::live::pool::close_and_report(pool, cluster, result).await
 }
 
 /// The server's memory and descriptors at one moment.

@@ -292,6 +292,32 @@ fn merge_ready(replies: Vec<Reply>) -> Result<Ready> {
     Ok(total)
 }
 
+/// Closes every socket, says how long that took and how long the server stayed busy after,
+/// then returns the run's own result (or the close's failure).
+pub async fn close_and_report(
+    pool: Pool,
+    cluster: &crate::live::cluster::Cluster,
+    result: Result<()>,
+) -> Result<()> {
+    println!("{} closing the sockets…", crate::harness::utc_clock());
+    let closing = std::time::Instant::now();
+    let closed = pool.close().await;
+    let closed_in = closing.elapsed();
+    let busy = cluster
+        .await_idle(std::time::Duration::from_secs(120))
+        .await;
+    println!(
+        "{} sockets closed in {:.1} s; the server kept busy {:.1} s more; it holds {} \
+         descriptors",
+        crate::harness::utc_clock(),
+        closed_in.as_secs_f64(),
+        busy.as_secs_f64(),
+        cluster.descriptors()
+    );
+    result?;
+    anyhow::Context::context(closed, "closing the sockets")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
