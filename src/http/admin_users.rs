@@ -3,6 +3,7 @@
 
 use super::current_user::{client_ip, CurrentUser, Protected};
 use super::error::HttpError;
+use super::listing::{page_count, ListQuery};
 use super::page::{form_response, render, see_other};
 use super::routes;
 use super::state::AppState;
@@ -68,14 +69,6 @@ fn status_options(any: bool) -> Vec<(String, String)> {
     options
 }
 
-/// Query of the user list.
-#[derive(Deserialize)]
-pub struct ListQuery {
-    search: Option<String>,
-    status: Option<String>,
-    page: Option<u64>,
-}
-
 /// `GET /admin/users`
 pub async fn list(
     state: web::Data<AppState>,
@@ -83,9 +76,9 @@ pub async fn list(
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, HttpError> {
     require_admin(&user)?;
-    let search = query.search.clone().unwrap_or_default();
+    let search = query.search_text();
     let status = query.status.as_deref().and_then(UserStatus::from_code);
-    let page = query.page.unwrap_or(1).max(1) - 1;
+    let page = query.page_index();
     let filter = UserFilter {
         search: Some(search.clone()),
         status,
@@ -118,7 +111,7 @@ pub async fn list(
         statuses: &statuses,
         pagination: Pagination {
             page,
-            pages: total.div_ceil(PER_PAGE).max(1),
+            pages: page_count(total, PER_PAGE),
             query: &query_string,
             path: "/admin/users",
         },

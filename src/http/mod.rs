@@ -9,6 +9,7 @@ pub mod current_user;
 pub mod error;
 pub mod health;
 pub mod home;
+pub mod listing;
 pub mod live;
 pub mod observe;
 pub mod organisation;

@@ -3,6 +3,7 @@
 
 use super::current_user::{CurrentUser, Protected};
 use super::error::HttpError;
+use super::listing::{page_count, ListQuery};
 use super::page::{form_response, render, render_with_topics, see_other};
 use super::routes;
 use super::state::AppState;
@@ -54,27 +55,19 @@ fn status_name(value: i64) -> &'static str {
     EnrolmentStatus::from_value(value).map_or("Unknown", EnrolmentStatus::display_name)
 }
 
-/// Query of the list.
-#[derive(Deserialize)]
-pub struct ListQuery {
-    search: Option<String>,
-    status: Option<String>,
-    page: Option<u64>,
-}
-
 /// `GET /participants`
 pub async fn list(
     state: web::Data<AppState>,
     CurrentUser(user): CurrentUser,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, HttpError> {
-    let search = query.search.clone().unwrap_or_default();
+    let search = query.search_text();
     let status = query
         .status
         .as_deref()
         .and_then(|s| s.parse::<i64>().ok())
         .and_then(EnrolmentStatus::from_value);
-    let page = query.page.unwrap_or(1).max(1) - 1;
+    let page = query.page_index();
     let filter = ParticipantFilter {
         status: status.map(EnrolmentStatus::value),
         search: Some(search.clone()),
@@ -106,7 +99,7 @@ pub async fn list(
         statuses: &statuses,
         pagination: Pagination {
             page,
-            pages: total.div_ceil(PER_PAGE).max(1),
+            pages: page_count(total, PER_PAGE),
             query: &query_string,
             path: "/participants",
         },
