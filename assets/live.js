@@ -120,6 +120,18 @@
       var incoming = holder.firstElementChild;
       if (incoming && incoming.id === id) morph(target, incoming);
     });
+    fillTokens();
+  }
+
+  // Fragments are rendered once for every viewer, so a form that appears in one (a "Submit"
+  // button once the assessment is done) arrives without a CSRF token: give it the page's.
+  function fillTokens() {
+    var holder = document.getElementById("session-warning");
+    var token = holder && holder.getAttribute("data-csrf");
+    if (!token) return;
+    document.querySelectorAll('input[name="csrf_token"]').forEach(function (input) {
+      if (!input.value) input.value = token;
+    });
   }
 
   // Re-fetch this page and merge its live fragments (elements marked data-live-fragment).
@@ -133,6 +145,7 @@
           var incoming = fresh.getElementById(element.id);
           if (incoming) morph(element, incoming);
         });
+        fillTokens();
       });
   }
 

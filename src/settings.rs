@@ -57,6 +57,10 @@ pub struct Settings {
     pub jobs: JobSettings,
     /// The offender-data service.
     pub external: ExternalSettings,
+    /// Where uploaded documents are kept.
+    pub documents: DocumentSettings,
+    /// Enrolment rules that vary by deployment.
+    pub enrolment: EnrolmentSettings,
     /// Whether the demo data is loaded on the first start of the embedded (SQLite) default.
     pub demo_data_on_first_start: bool,
 }
@@ -119,6 +123,23 @@ pub struct ExternalSettings {
     pub timeout_seconds: u64,
     /// Generated people the in-process fake holds besides its scenarios.
     pub fake_population: u32,
+}
+
+/// Document storage settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentSettings {
+    /// Empty: local disk under `<data_dir>/documents`. `s3://bucket/prefix`: S3-compatible
+    /// storage, credentials and endpoint from the usual `AWS_…` variables.
+    pub store_url: String,
+}
+
+/// Enrolment settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnrolmentSettings {
+    /// Nationalities that need no right-to-work evidence.
+    pub right_to_work_exempt: Vec<String>,
 }
 
 /// Background job settings.

@@ -8,9 +8,8 @@ use super::CaseError;
 use crate::accounts::Principal;
 use crate::domain::case_edit::{decide, CaseField, Decision, FieldChange};
 use crate::domain::enrolment::EnrolmentStatus;
-use crate::store::participants::{self, EditableRow, TimelineRow};
-use crate::store::{outbox, users, Store};
-use std::collections::HashMap;
+use crate::store::participants;
+use crate::store::{users, Store};
 use time::OffsetDateTime;
 
 /// Attempts when other writers keep moving the version.
@@ -41,17 +40,12 @@ pub enum EditOutcome {
     Conflicts(Vec<Conflict>),
 }
 
-/// Renders the event a committed edit publishes, from the case's new state.
-pub type Renderer<'a> =
-    &'a (dyn Fn(&EditableRow, &[TimelineRow], &HashMap<i64, String>) -> String + Sync);
-
 /// Applies `changes` to case `id` for `user` (who must already be allowed to see the case).
 pub async fn edit_fields(
     store: &Store,
     user: &Principal,
     id: &str,
     changes: &[FieldChange],
-    render: Renderer<'_>,
 ) -> Result<EditOutcome, CaseError> {
     for _ in 0..ATTEMPTS {
         let now = OffsetDateTime::now_utc();
@@ -135,16 +129,7 @@ pub async fn edit_fields(
             now,
         )
         .await?;
-        let updated = participants::editable_in(&mut tx, id)
-            .await?
-            .unwrap_or(current);
-        let timeline = participants::timeline_in(&mut tx, id).await?;
-        let people: Vec<i64> = timeline.iter().filter_map(|t| t.user_id).collect();
-        let names = users::display_names_in(&mut tx, &people).await?;
-        let payload = render(&updated, &timeline, &names);
-        let topic = crate::live::topics::case_topic(id);
-        outbox::enqueue(&mut tx, &topic, &payload, now).await?;
-        outbox::notify_in(&mut tx).await?;
+        crate::live::case_view::publish_in(&mut tx, id, now).await?;
         tx.commit().await?;
         return Ok(EditOutcome::Saved { version });
     }

@@ -3,7 +3,9 @@
 pub mod assessment;
 pub mod candidate;
 pub mod case_edit;
+pub mod document;
 pub mod enrolment;
+pub mod field;
 pub mod identity_event;
 pub mod location;
 pub mod password;

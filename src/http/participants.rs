@@ -18,16 +18,17 @@ use crate::domain::case_edit::{CaseField, FieldChange};
 use crate::domain::enrolment::EnrolmentStatus;
 use crate::external::OffenderRecord;
 use crate::format::{display_date, display_time};
-use crate::live::fragments::{personal_section, timeline_lines};
+use crate::live::case_view;
 use crate::live::topics::case_topic;
 use crate::store::participants::{self, ParticipantFilter, ParticipantRow};
 use crate::store::{org, users};
 use actix_web::{web, HttpResponse};
 use cats_views::components::Pagination;
 use cats_views::form::FormErrors;
+use cats_views::pages::case::{case_page as case_page_view, CasePage};
 use cats_views::pages::participants::{
-    candidate_search, case_overview, participant_list, CandidateSearchPage, CandidateView,
-    CaseOverview, ParticipantLine, ParticipantList,
+    candidate_search, participant_list, CandidateSearchPage, CandidateView, ParticipantLine,
+    ParticipantList,
 };
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -279,7 +280,8 @@ pub async fn create(
     }
 }
 
-async fn visible_case(
+/// The case, when `user` may see it (every look is audited); 404 otherwise.
+pub async fn visible_case(
     state: &AppState,
     user: &Principal,
     id: &str,
@@ -324,6 +326,40 @@ async fn case_page(
     errors: &FormErrors,
     saved: bool,
 ) -> Result<HttpResponse, HttpError> {
+    let notice = saved.then_some("Saved.");
+    render_case(
+        state,
+        user,
+        id,
+        CaseForm {
+            typed,
+            errors,
+            notice,
+            saved,
+        },
+    )
+    .await
+}
+
+/// What a case page shows besides the case: a re-shown form, its errors, a notice.
+pub struct CaseForm<'a> {
+    /// What the person typed in the personal details (or the justification).
+    pub typed: Option<&'a HashMap<String, String>>,
+    /// Errors of a refused command.
+    pub errors: &'a FormErrors,
+    /// A message after a command.
+    pub notice: Option<&'a str>,
+    /// Personal details just saved.
+    pub saved: bool,
+}
+
+/// Renders the case page for `user` (who must be allowed to see it: checked and audited).
+pub async fn render_case(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    form: CaseForm<'_>,
+) -> Result<HttpResponse, HttpError> {
     // The topic's position is read before the case, so no change between the two is missed.
     let topic = case_topic(id);
     let position = state
@@ -333,59 +369,29 @@ async fn case_page(
         .map_err(|e| HttpError::Internal(anyhow::anyhow!("live position: {e}")))?;
     let row = visible_case(state, user, id).await?;
     let mut db = state.store.db();
-    let editable = participants::editable(&mut db, &row.id)
+    let data = case_view::load(&mut db, &row.id)
         .await?
         .ok_or(HttpError::NotFound)?;
-    let locations = org::location_names(&mut db).await?;
-    let timeline = participants::timeline(&mut db, &row.id).await?;
-    let mut people: Vec<i64> = timeline.iter().filter_map(|t| t.user_id).collect();
-    people.extend(row.owner_id);
-    let names: HashMap<i64, String> = users::display_names(&mut db, &people).await?;
-    let mut details = vec![
-        ("Date of birth", display_date(row.date_of_birth)),
-        ("Gender", row.gender.clone()),
-        (
-            "Location",
-            locations
-                .get(&row.current_location_id)
-                .cloned()
-                .unwrap_or_default(),
-        ),
-        (
-            "Owner",
-            row.owner_id
-                .and_then(|o| names.get(&o).cloned())
-                .unwrap_or_else(|| "Unassigned".to_owned()),
-        ),
-        (
-            "Consent",
-            if row.consent_status == "granted" {
-                "Granted".to_owned()
-            } else {
-                "Pending".to_owned()
-            },
-        ),
-    ];
-    for (kind, value) in participants::identifiers(&mut db, &row.id).await? {
-        let label: &'static str = match kind.as_str() {
-            "NOMIS Number" => "NOMIS Number",
-            "Delius CRN" => "Delius CRN",
-            _ => "PNC Number",
-        };
-        details.push((label, value));
-    }
-    let lines = timeline_lines(&timeline, &names);
-    let personal = personal_section(&row.id, &editable, typed, &user.csrf_token, errors, saved);
-    let name = full_name(&row.first_name, row.middle_name.as_deref(), &row.last_name);
-    let view = CaseOverview {
+    let today = time::OffsetDateTime::now_utc().date();
+    let justification = form
+        .typed
+        .and_then(|t| t.get("justification"))
+        .map(String::as_str)
+        .unwrap_or_default();
+    let name = data.name();
+    let page = CasePage {
         id: &row.id,
         name: &name,
-        details,
-        status: status_name(row.enrolment_status),
-        timeline: &lines,
         topic: &topic,
-        personal,
-        errors,
+        errors: form.errors,
+        notice: form.notice,
+        sections: vec![
+            data.summary(today, form.errors, justification),
+            data.enrolment(today),
+            data.assessment_markup(),
+            data.personal(form.typed, &user.csrf_token, form.errors, form.saved),
+            data.timeline_markup(),
+        ],
     };
     let topics = [(topic.clone(), position)];
     let response = render_with_topics(
@@ -393,11 +399,11 @@ async fn case_page(
         user,
         &name,
         "/participants",
-        case_overview(&view),
+        case_page_view(&page),
         &topics,
     )
     .await;
-    Ok(form_response(errors, response))
+    Ok(form_response(form.errors, response))
 }
 
 /// `POST /participants/{id}/details`: saves the personal details, merging with changes

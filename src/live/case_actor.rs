@@ -1,7 +1,7 @@
 //! The case actor: one per open case per instance. Every command on a case goes through it,
 //! so commands on one case run one at a time inside the instance; across instances the case
-//! version and the field-level merge in `cases::edit` keep writers from overwriting each
-//! other. It stops after a minute without commands.
+//! version, guarded status changes and the field-level merge keep writers from overwriting
+//! each other. It stops after a minute without commands.
 
 use crate::accounts::Principal;
 use crate::cases::edit::{edit_fields, EditOutcome};
@@ -11,29 +11,29 @@ use crate::store::Store;
 use actix::{
     Actor, ActorContext, Addr, AsyncContext, AtomicResponse, Context, Handler, Message, WrapFuture,
 };
+use futures_util::future::LocalBoxFuture;
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::sync::Notify;
+use tokio::sync::{oneshot, Notify};
 
 /// A case with no command for this long stops its actor.
 const IDLE: Duration = Duration::from_secs(60);
 
-/// Change some fields of the case.
+/// A command's work: given the store, a future the actor runs to completion before the next.
+type Job = Box<dyn FnOnce(Store) -> LocalBoxFuture<'static, ()> + Send>;
+
+/// Run one command. The job sits in a shared slot so that, if the actor stops before taking
+/// it, the caller still has it and can hand it to a fresh actor.
 #[derive(Message)]
-#[rtype(result = "Result<EditOutcome, CaseError>")]
-pub struct Edit {
-    /// Who.
-    pub user: Principal,
-    /// What.
-    pub changes: Vec<FieldChange>,
-}
+#[rtype(result = "()")]
+struct Run(Arc<Mutex<Option<Job>>>);
 
 /// The actor.
 pub struct CaseActor {
     id: String,
     store: Store,
-    wake: Arc<Notify>,
     registry: Registry,
     last_command: Instant,
 }
@@ -56,25 +56,19 @@ impl Actor for CaseActor {
     }
 }
 
-impl Handler<Edit> for CaseActor {
-    type Result = AtomicResponse<Self, Result<EditOutcome, CaseError>>;
+impl Handler<Run> for CaseActor {
+    type Result = AtomicResponse<Self, ()>;
 
-    fn handle(&mut self, edit: Edit, _: &mut Self::Context) -> Self::Result {
+    fn handle(&mut self, run: Run, _: &mut Self::Context) -> Self::Result {
         self.last_command = Instant::now();
+        let job = run.0.lock().unwrap_or_else(|p| p.into_inner()).take();
         let store = self.store.clone();
-        let wake = self.wake.clone();
-        let id = self.id.clone();
         // Atomic: the next command on this case starts only when this one has finished.
         AtomicResponse::new(Box::pin(
             async move {
-                let render = |row: &_, timeline: &[_], names: &_| {
-                    super::fragments::case_edit_event(&id, row, timeline, names)
-                };
-                let outcome = edit_fields(&store, &edit.user, &id, &edit.changes, &render).await;
-                if matches!(outcome, Ok(EditOutcome::Saved { .. })) {
-                    wake.notify_one();
+                if let Some(job) = job {
+                    job(store).await;
                 }
-                outcome
             }
             .into_actor(self),
         ))
@@ -107,7 +101,6 @@ impl CaseActors {
         let addr = CaseActor {
             id: id.to_owned(),
             store: self.store.clone(),
-            wake: self.wake.clone(),
             registry: self.registry.clone(),
             last_command: Instant::now(),
         }
@@ -116,26 +109,55 @@ impl CaseActors {
         addr
     }
 
-    /// Runs an edit through the case's actor (the caller has checked the user may see it).
+    /// Runs a command on case `id` inside its actor (the caller has checked the user may see
+    /// the case). A command that succeeds wakes the outbox dispatcher, which publishes the
+    /// event the command's transaction wrote.
+    pub async fn run<T, F, Fut>(&self, id: &str, command: F) -> Result<T, CaseError>
+    where
+        T: Send + 'static,
+        F: FnOnce(Store) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<T, CaseError>> + 'static,
+    {
+        let (reply, answer) = oneshot::channel();
+        let job: Job = Box::new(move |store| {
+            Box::pin(async move {
+                let _ = reply.send(command(store).await);
+            })
+        });
+        let slot = Arc::new(Mutex::new(Some(job)));
+        for _ in 0..3 {
+            let sent = self.actor(id).send(Run(slot.clone())).await;
+            let still_ours = slot.lock().unwrap_or_else(|p| p.into_inner()).is_some();
+            // Delivered, or the actor took it before stopping: the answer will come.
+            if sent.is_ok() || !still_ours {
+                break;
+            }
+        }
+        match answer.await {
+            Ok(outcome) => {
+                if outcome.is_ok() {
+                    self.wake.notify_one();
+                }
+                outcome
+            }
+            Err(_) => Err(CaseError::Invalid {
+                field: "case",
+                message: "The case could not be opened for changes. Try again.".to_owned(),
+            }),
+        }
+    }
+
+    /// Changes some personal-details fields of the case.
     pub async fn edit(
         &self,
         id: &str,
         user: Principal,
         changes: Vec<FieldChange>,
     ) -> Result<EditOutcome, CaseError> {
-        let mut message = Some(Edit { user, changes });
-        for _ in 0..3 {
-            let Some(edit) = message.take() else { break };
-            let (user, changes) = (edit.user.clone(), edit.changes.clone());
-            match self.actor(id).send(edit).await {
-                Ok(outcome) => return outcome,
-                // The actor stopped as the message arrived: start a new one and try again.
-                Err(_) => message = Some(Edit { user, changes }),
-            }
-        }
-        Err(CaseError::Invalid {
-            field: "case",
-            message: "The case could not be opened for changes. Try again.".to_owned(),
+        let case = id.to_owned();
+        self.run(id, move |store| async move {
+            edit_fields(&store, &user, &case, &changes).await
         })
+        .await
     }
 }

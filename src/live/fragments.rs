@@ -7,7 +7,7 @@ use crate::format::display_time;
 use crate::store::participants::{EditableRow, TimelineRow};
 use cats_views::form::FormErrors;
 use cats_views::pages::participants::{
-    personal_details, timeline, DetailField, PersonalDetails, TimelineLine,
+    personal_details, DetailField, PersonalDetails, TimelineLine,
 };
 use maud::Markup;
 use std::collections::HashMap;
@@ -78,20 +78,5 @@ pub fn timeline_lines(rows: &[TimelineRow], names: &HashMap<i64, String>) -> Vec
         .collect()
 }
 
-/// The event a case edit publishes: its personal details and timeline fragments. The CSRF
-/// field is left empty: the page keeps its own token (the live client never overwrites it).
-pub fn case_edit_event(
-    id: &str,
-    stored: &EditableRow,
-    rows: &[TimelineRow],
-    names: &HashMap<i64, String>,
-) -> String {
-    let personal = personal_section(id, stored, None, "", &FormErrors::new(), false).into_string();
-    let lines = timeline_lines(rows, names);
-    let timeline = timeline(&lines).into_string();
-    serde_json::json!({
-        "version": stored.version,
-        "fragments": { "case-personal": personal, "case-timeline": timeline },
-    })
-    .to_string()
-}
+/// The event every case command publishes (all of the case page's sections).
+pub use super::case_view::case_event_in;

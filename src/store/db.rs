@@ -148,6 +148,39 @@ macro_rules! query_methods {
     };
 }
 
+/// Where a query can run: a pool handle or an open transaction. Reads that pages and commands
+/// both need are written once against this.
+#[allow(async_fn_in_trait)]
+pub trait Exec {
+    /// Every row the statement returns.
+    async fn all<T: Row>(&mut self, stmt: &impl Statement) -> Result<Vec<T>, StoreError>;
+    /// The first row, if any.
+    async fn optional<T: Row>(&mut self, stmt: &impl Statement) -> Result<Option<T>, StoreError>;
+    /// Runs a statement; the number of rows it affected.
+    async fn run(&mut self, stmt: &impl Statement) -> Result<u64, StoreError>;
+}
+
+macro_rules! exec_impl {
+    ($ty:ty) => {
+        impl Exec for $ty {
+            async fn all<T: Row>(&mut self, stmt: &impl Statement) -> Result<Vec<T>, StoreError> {
+                self.fetch_all(stmt).await
+            }
+            async fn optional<T: Row>(
+                &mut self,
+                stmt: &impl Statement,
+            ) -> Result<Option<T>, StoreError> {
+                self.fetch_optional(stmt).await
+            }
+            async fn run(&mut self, stmt: &impl Statement) -> Result<u64, StoreError> {
+                self.execute(stmt).await
+            }
+        }
+    };
+}
+exec_impl!(Db<'_>);
+exec_impl!(Tx);
+
 /// A short-lived handle that runs queries on pooled connections.
 pub struct Db<'p>(&'p Pool);
 

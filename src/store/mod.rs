@@ -1,16 +1,20 @@
 //! The store: one handle over PostgreSQL or SQLite, one module per aggregate. Every query is
 //! written once with sea-query and runs on either backend.
 
+pub mod assessments;
 pub mod audit;
 mod db;
+pub mod enrolment;
+pub mod files;
 pub mod org;
 pub mod outbox;
 pub mod participants;
+pub mod qa;
 pub mod schema;
 pub mod sessions;
 pub mod users;
 
-pub use db::{Db, Pool, Row, Statement, Tx};
+pub use db::{Db, Exec, Pool, Row, Statement, Tx};
 
 use crate::settings::{database_kind_of, DatabaseKind};
 use sqlx::postgres::PgPoolOptions;

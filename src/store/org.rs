@@ -388,13 +388,13 @@ pub async fn mapped_location(
 /// Every location's name (reference data: a case may sit at a location the viewer does not
 /// otherwise see).
 pub async fn location_names(
-    db: &mut Db<'_>,
+    db: &mut impl super::Exec,
 ) -> Result<std::collections::HashMap<i64, String>, StoreError> {
     let query = Query::select()
         .columns([Locations::Id, Locations::Name])
         .from(Locations::Table)
         .to_owned();
-    let rows: Vec<(i64, String)> = db.fetch_all(&query).await?;
+    let rows: Vec<(i64, String)> = db.all(&query).await?;
     Ok(rows.into_iter().collect())
 }
 
@@ -407,4 +407,23 @@ pub async fn is_empty(db: &mut Db<'_>) -> Result<bool, StoreError> {
         .to_owned();
     let row: Option<(String,)> = db.fetch_optional(&query).await?;
     Ok(row.is_none())
+}
+
+/// The lot of a location's contract (the assessment's scoring region); `None` when the
+/// location has no contract.
+pub async fn lot_of_location(
+    db: &mut impl super::Exec,
+    location: i64,
+) -> Result<Option<i64>, StoreError> {
+    let query = Query::select()
+        .column((Contracts::Table, Contracts::Lot))
+        .from(Locations::Table)
+        .inner_join(
+            Contracts::Table,
+            Expr::col((Contracts::Table, Contracts::Id))
+                .equals((Locations::Table, Locations::ContractId)),
+        )
+        .and_where(Expr::col((Locations::Table, Locations::Id)).eq(location))
+        .to_owned();
+    Ok(db.optional::<(i64,)>(&query).await?.map(|(lot,)| lot))
 }

@@ -162,6 +162,18 @@ fn select() -> SelectStatement {
         .to_owned()
 }
 
+/// A participant by id, whoever may see it (for commands and live fragments, after the caller
+/// has checked access).
+pub async fn by_id(
+    db: &mut impl super::Exec,
+    id: &str,
+) -> Result<Option<ParticipantRow>, StoreError> {
+    let query = select()
+        .and_where(Expr::col((Participants::Table, Participants::Id)).eq(id))
+        .to_owned();
+    db.optional(&query).await
+}
+
 /// Whether a participant with this id exists at all (for "already a participant").
 pub async fn exists(db: &mut Db<'_>, id: &str) -> Result<bool, StoreError> {
     let query = Query::select()
@@ -340,7 +352,7 @@ pub async fn insert_identifier(
 
 /// A participant's identifiers, (kind, value).
 pub async fn identifiers(
-    db: &mut Db<'_>,
+    db: &mut impl super::Exec,
     participant: &str,
 ) -> Result<Vec<(String, String)>, StoreError> {
     let query = Query::select()
@@ -349,7 +361,7 @@ pub async fn identifiers(
         .and_where(Expr::col(ParticipantIdentifiers::ParticipantId).eq(participant))
         .order_by(ParticipantIdentifiers::Kind, Order::Asc)
         .to_owned();
-    db.fetch_all(&query).await
+    db.all(&query).await
 }
 
 /// Opens an enrolment-history row (the previous one is closed by the caller's transition).
@@ -427,8 +439,11 @@ fn timeline_query(participant: &str) -> SelectStatement {
 }
 
 /// A participant's timeline, newest first.
-pub async fn timeline(db: &mut Db<'_>, participant: &str) -> Result<Vec<TimelineRow>, StoreError> {
-    db.fetch_all(&timeline_query(participant)).await
+pub async fn timeline(
+    db: &mut impl super::Exec,
+    participant: &str,
+) -> Result<Vec<TimelineRow>, StoreError> {
+    db.all(&timeline_query(participant)).await
 }
 
 /// The editable fields of a case and its version, read inside a transaction.
@@ -487,8 +502,11 @@ pub async fn editable_in(tx: &mut Tx, id: &str) -> Result<Option<EditableRow>, S
 }
 
 /// The editable fields, outside a transaction (for pages).
-pub async fn editable(db: &mut Db<'_>, id: &str) -> Result<Option<EditableRow>, StoreError> {
-    db.fetch_optional(&editable_query(id)).await
+pub async fn editable(
+    db: &mut impl super::Exec,
+    id: &str,
+) -> Result<Option<EditableRow>, StoreError> {
+    db.optional(&editable_query(id)).await
 }
 
 /// Writes fields if the case is still at `version`, bumping it; false when another writer got

@@ -162,6 +162,7 @@ pub enum Participants {
     DateOfFirstConsent,
     CurrentLocationId,
     EnrolmentLocationId,
+    EnrolmentLocationJustification,
     OwnerId,
     OwnerTenantId,
     PrimaryRecord,
@@ -243,6 +244,118 @@ pub enum ParticipantFieldAudit {
     UserId,
     Version,
     OccurredAt,
+}
+
+/// `documents`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum Documents {
+    Table,
+    Id,
+    ParticipantId,
+    Kind,
+    FileName,
+    StorageKey,
+    SizeBytes,
+    Sha256,
+    UploadedBy,
+    UploadedAt,
+}
+
+/// `document_downloads`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum DocumentDownloads {
+    Table,
+    Id,
+    DocumentId,
+    UserId,
+    OccurredAt,
+}
+
+/// `consents`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum Consents {
+    Table,
+    Id,
+    ParticipantId,
+    ConsentDate,
+    FormVersion,
+    DocumentId,
+    CreatedBy,
+    CreatedAt,
+}
+
+/// `right_to_work`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum RightToWork {
+    Table,
+    Id,
+    ParticipantId,
+    ValidFrom,
+    ValidTo,
+    DocumentId,
+    CreatedBy,
+    CreatedAt,
+}
+
+/// `assessments`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum Assessments {
+    Table,
+    Id,
+    ParticipantId,
+    LocationId,
+    EnrolmentLocationId,
+    CreatedBy,
+    CreatedAt,
+    UpdatedAt,
+    SubmittedBy,
+    SubmittedAt,
+    Justification,
+}
+
+/// `assessment_answers`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum AssessmentAnswers {
+    Table,
+    AssessmentId,
+    Question,
+    OptionText,
+}
+
+/// `assessment_scores`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum AssessmentScores {
+    Table,
+    AssessmentId,
+    Pathway,
+    Score,
+}
+
+/// `qa_entries`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum QaEntries {
+    Table,
+    Id,
+    ParticipantId,
+    Queue,
+    TenantId,
+    SupportWorkerId,
+    SubmittedAt,
+    ConsentDate,
+    CreatedBy,
+    CreatedAt,
+    ClaimedBy,
+    ClaimedAt,
+    CompletedAt,
+    Outcome,
 }
 
 /// `outbox`

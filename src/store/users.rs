@@ -217,13 +217,13 @@ fn display_names_query(ids: &[i64]) -> SelectStatement {
 
 /// Display names of users by id (owners shown on cases; names only, no other detail).
 pub async fn display_names(
-    db: &mut Db<'_>,
+    db: &mut impl super::Exec,
     ids: &[i64],
 ) -> Result<std::collections::HashMap<i64, String>, StoreError> {
     if ids.is_empty() {
         return Ok(Default::default());
     }
-    let rows: Vec<(i64, String)> = db.fetch_all(&display_names_query(ids)).await?;
+    let rows: Vec<(i64, String)> = db.all(&display_names_query(ids)).await?;
     Ok(rows.into_iter().collect())
 }
 
@@ -232,11 +232,7 @@ pub async fn display_names_in(
     tx: &mut Tx,
     ids: &[i64],
 ) -> Result<std::collections::HashMap<i64, String>, StoreError> {
-    if ids.is_empty() {
-        return Ok(Default::default());
-    }
-    let rows: Vec<(i64, String)> = tx.fetch_all(&display_names_query(ids)).await?;
-    Ok(rows.into_iter().collect())
+    display_names(tx, ids).await
 }
 
 /// The roles a user holds.

@@ -144,7 +144,11 @@ pub fn test_settings(database_url: &str, overrides: &[(&str, toml_value::Value)]
         .merge(Serialized::default("database_url", database_url))
         .merge(Serialized::default("demo_data_on_first_start", false))
         .merge(Serialized::default("database.max_connections", 5))
-        .merge(Serialized::default("log.filter", "warn"));
+        .merge(Serialized::default("log.filter", "warn"))
+        .merge(Serialized::default(
+            "data_dir",
+            std::env::temp_dir().join("cats-test-data"),
+        ));
     for (key, value) in overrides {
         figment = figment.merge(Serialized::default(key, value.clone()));
     }

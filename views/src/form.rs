@@ -188,3 +188,134 @@ impl Render for CheckboxesField<'_> {
         }
     }
 }
+
+/// A date typed in three boxes (day, month, year), named `<name>_day` etc.; errors are keyed
+/// by `name`, which is also the group's id the error summary links to.
+pub struct DateField<'a> {
+    /// Base name.
+    pub name: &'a str,
+    /// The question.
+    pub legend: &'a str,
+    /// Hint, e.g. an example date.
+    pub hint: Option<&'a str>,
+    /// Typed day, month, year.
+    pub value: (&'a str, &'a str, &'a str),
+    /// The errors of the form.
+    pub errors: &'a FormErrors,
+}
+
+impl Render for DateField<'_> {
+    fn render(&self) -> Markup {
+        let error = self.errors.get(self.name);
+        let (day, month, year) = self.value;
+        html! {
+            div.form-group.form-group--error[error.is_some()] id=(self.name) {
+                fieldset.fieldset role="group" {
+                    legend.legend { (self.legend) }
+                    @if let Some(hint) = self.hint { div.hint { (hint) } }
+                    @if let Some(message) = error { p.error-message { span.visually-hidden { "Error: " } (message) } }
+                    div.date-input {
+                        div { label.label for={ (self.name) "_day" } { "Day" }
+                            input.input.input--2 id={ (self.name) "_day" } name={ (self.name) "_day" } inputmode="numeric" value=(day); }
+                        div { label.label for={ (self.name) "_month" } { "Month" }
+                            input.input.input--2 id={ (self.name) "_month" } name={ (self.name) "_month" } inputmode="numeric" value=(month); }
+                        div { label.label for={ (self.name) "_year" } { "Year" }
+                            input.input.input--4 id={ (self.name) "_year" } name={ (self.name) "_year" } inputmode="numeric" value=(year); }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A group of radio buttons (one answer).
+pub struct RadiosField<'a> {
+    /// Name, and id of the group.
+    pub name: &'a str,
+    /// The question.
+    pub legend: &'a str,
+    /// Optional hint.
+    pub hint: Option<&'a str>,
+    /// (value, label, checked).
+    pub options: &'a [(String, String, bool)],
+    /// The errors of the form.
+    pub errors: &'a FormErrors,
+}
+
+impl Render for RadiosField<'_> {
+    fn render(&self) -> Markup {
+        let error = self.errors.get(self.name);
+        html! {
+            div.form-group.form-group--error[error.is_some()] id=(self.name) {
+                fieldset.fieldset {
+                    legend.legend { (self.legend) }
+                    @if let Some(hint) = self.hint { div.hint { (hint) } }
+                    @if let Some(message) = error { p.error-message { span.visually-hidden { "Error: " } (message) } }
+                    div.radios {
+                        @for (index, (value, label, checked)) in self.options.iter().enumerate() {
+                            @let id = format!("{}-{}", self.name, index);
+                            div.radio {
+                                input id=(id) type="radio" name=(self.name) value=(value) checked[*checked];
+                                label for=(id) { (label) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A labelled multi-line text box.
+pub struct TextAreaField<'a> {
+    /// Name and id.
+    pub name: &'a str,
+    /// Label text.
+    pub label: &'a str,
+    /// Optional hint.
+    pub hint: Option<&'a str>,
+    /// Current value.
+    pub value: &'a str,
+    /// The errors of the form.
+    pub errors: &'a FormErrors,
+}
+
+impl Render for TextAreaField<'_> {
+    fn render(&self) -> Markup {
+        let error = self.errors.get(self.name);
+        html! {
+            div.form-group.form-group--error[error.is_some()] {
+                label.label for=(self.name) { (self.label) }
+                @if let Some(hint) = self.hint { div.hint { (hint) } }
+                @if let Some(message) = error { p.error-message id={ (self.name) "-error" } { span.visually-hidden { "Error: " } (message) } }
+                textarea.textarea id=(self.name) name=(self.name) rows="4" aria-invalid=[error.map(|_| "true")] { (self.value) }
+            }
+        }
+    }
+}
+
+/// A file chooser for one PDF.
+pub struct FileField<'a> {
+    /// Name and id.
+    pub name: &'a str,
+    /// Label text.
+    pub label: &'a str,
+    /// Hint.
+    pub hint: Option<&'a str>,
+    /// The errors of the form.
+    pub errors: &'a FormErrors,
+}
+
+impl Render for FileField<'_> {
+    fn render(&self) -> Markup {
+        let error = self.errors.get(self.name);
+        html! {
+            div.form-group.form-group--error[error.is_some()] {
+                label.label for=(self.name) { (self.label) }
+                @if let Some(hint) = self.hint { div.hint { (hint) } }
+                @if let Some(message) = error { p.error-message id={ (self.name) "-error" } { span.visually-hidden { "Error: " } (message) } }
+                input.file-upload id=(self.name) name=(self.name) type="file" accept="application/pdf,.pdf";
+            }
+        }
+    }
+}

@@ -3,6 +3,7 @@
 
 use super::reasons::{check_text, ArchiveReason, ReasonTextError};
 use super::status::EnrolmentStatus;
+use crate::domain::field::months_before;
 use time::{Date, Duration};
 
 /// Consent older than this (and never granted) no longer allows submission.
@@ -69,17 +70,6 @@ pub enum AuthorityAcceptOutcome {
     Approved,
     /// Right to work is missing: back to provider QA (consent is still granted).
     BouncedForRightToWork,
-}
-
-fn months_before(date: Date, months: u8) -> Date {
-    let mut result = date;
-    for _ in 0..months {
-        result = result.replace_day(1).unwrap_or(result) - Duration::days(1);
-    }
-    // Same day of the month where it exists, else the month's last day.
-    result
-        .replace_day(date.day().min(result.month().length(result.year())))
-        .unwrap_or(result)
 }
 
 /// True when the consent still allows submission: granted, or dated within three months.

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin_users;
+pub mod case;
 pub mod errors;
 pub mod home;
 pub mod organisation;

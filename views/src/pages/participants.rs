@@ -207,46 +207,6 @@ pub struct TimelineLine {
     pub who: String,
 }
 
-/// The case overview.
-pub struct CaseOverview<'a> {
-    /// Id.
-    pub id: &'a str,
-    /// Full name.
-    pub name: &'a str,
-    /// Facts shown in the summary.
-    pub details: Vec<(&'static str, String)>,
-    /// Status.
-    pub status: &'static str,
-    /// Timeline, newest first.
-    pub timeline: &'a [TimelineLine],
-    /// The case's live topic (presence: who else is viewing).
-    pub topic: &'a str,
-    /// The personal-details section.
-    pub personal: Markup,
-    /// Errors of a refused save (summarised at the top, linking to the fields).
-    pub errors: &'a FormErrors,
-}
-
-/// Renders the case overview.
-pub fn case_overview(page: &CaseOverview<'_>) -> Markup {
-    html! {
-        (ErrorSummary(page.errors))
-        p { a.back-link href="/participants" { "Back to participants" } }
-        span.caption { "Participant " code { (page.id) } }
-        h1 { (page.name) " " (status_tag(page.status)) }
-        aside.presence.presence--case data-presence=(page.topic) aria-labelledby="viewing-heading" {
-            h2 #viewing-heading { "Viewing this case " span.presence__count data-presence-count {} }
-            ul.presence__list aria-live="polite" { li.presence__empty { "Connecting…" } }
-        }
-        section #case-overview data-live-fragment {
-            (SummaryList(&page.details.iter().map(|(k, v)| (*k, html! { (v) })).collect::<Vec<_>>()))
-        }
-        (page.personal)
-        h2 { "Timeline" }
-        (timeline(page.timeline))
-    }
-}
-
 /// One editable field of the personal-details form.
 pub struct DetailField<'a> {
     /// Form name.
