@@ -36,6 +36,9 @@ pub enum StartError {
     /// The offender-data client could not be set up.
     #[error("offender data service: {0}")]
     External(String),
+    /// Document storage cannot be opened.
+    #[error("document storage: {0}")]
+    Documents(String),
     /// Demo data could not be loaded.
     #[error("demo data: {0}")]
     Seed(String),
@@ -75,6 +78,15 @@ impl Application {
         };
         let hub = start_hub(&settings).await?;
         let (dms, fake_dms) = start_external(&settings).await?;
+        let files = if settings.documents.store_url.trim().is_empty() {
+            crate::store::files::Files::local(&settings.data_dir.join("documents"))
+        } else {
+            crate::store::files::Files::from_url(settings.documents.store_url.trim())
+        }
+        .map_err(|e| StartError::Documents(e.to_string()))?;
+        crate::live::case_view::set_right_to_work_exempt(
+            settings.enrolment.right_to_work_exempt.clone(),
+        );
         let outbox_wake = std::sync::Arc::new(tokio::sync::Notify::new());
         let jobs = crate::workflows::supervision::start(
             &settings,
@@ -110,6 +122,7 @@ impl Application {
             outbox_wake,
             dms,
             fake_dms,
+            files,
             gate,
             redis,
             metrics: telemetry::metrics_handle(),

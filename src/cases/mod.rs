@@ -1,8 +1,11 @@
 //! Case operations: finding a candidate in the offender data and creating their case. Each
 //! operation checks who may do it and writes in one transaction with its timeline line.
 
+pub mod assess;
 pub mod create;
 pub mod edit;
+pub mod enrol;
+pub mod submit;
 
 use crate::external::DmsError;
 use crate::store::StoreError;
@@ -24,4 +27,7 @@ pub enum CaseError {
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Something else failed (document storage): logged, never shown.
+    #[error("{0}")]
+    Internal(String),
 }

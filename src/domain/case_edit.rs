@@ -103,9 +103,16 @@ pub enum Decision {
 
 /// The merge rule for one field.
 pub fn decide(current: Option<&str>, change: &FieldChange) -> Decision {
-    if current == change.value.as_deref() {
+    merge(current, change.base.as_deref(), change.value.as_deref())
+}
+
+/// The merge rule for any value: what is stored now, what the person started from, what they
+/// want. Theirs lands when nobody else changed it meanwhile; a value someone else changed is
+/// a conflict, never overwritten.
+pub fn merge(current: Option<&str>, base: Option<&str>, wanted: Option<&str>) -> Decision {
+    if current == wanted {
         Decision::Unchanged
-    } else if current == change.base.as_deref() {
+    } else if current == base {
         Decision::Apply
     } else {
         Decision::Conflict

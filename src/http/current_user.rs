@@ -123,7 +123,7 @@ pub async fn principal_of(req: &HttpRequest) -> Result<Principal, HttpError> {
     Ok(principal)
 }
 
-fn same(a: &str, b: &str) -> bool {
+pub(super) fn same(a: &str, b: &str) -> bool {
     // Constant-time comparison: how much of a guess matched must not show in timing.
     a.len() == b.len()
         && a.bytes()

@@ -48,6 +48,17 @@ impl From<crate::store::StoreError> for HttpError {
     }
 }
 
+impl From<crate::cases::CaseError> for HttpError {
+    fn from(error: crate::cases::CaseError) -> Self {
+        use crate::cases::CaseError;
+        match error {
+            CaseError::Invalid { message, .. } => HttpError::BadRequest(message),
+            CaseError::Store(error) => error.into(),
+            other => HttpError::Internal(other.into()),
+        }
+    }
+}
+
 impl From<crate::accounts::AccountError> for HttpError {
     fn from(error: crate::accounts::AccountError) -> Self {
         use crate::accounts::AccountError;

@@ -3,9 +3,11 @@
 
 pub mod account;
 pub mod admin_users;
+pub mod assessment;
 pub mod assets;
 pub mod auth;
 pub mod current_user;
+pub mod enrol;
 pub mod error;
 pub mod health;
 pub mod home;
@@ -16,6 +18,7 @@ pub mod organisation;
 pub mod page;
 pub mod participants;
 pub mod state;
+pub mod upload;
 
 use actix_web::web::ServiceConfig;
 
@@ -64,6 +67,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     health::routes(cfg);
     live::routes(cfg);
     participants::routes(cfg);
+    enrol::routes(cfg);
+    assessment::routes(cfg);
 }
 
 /// Every route of the application.
@@ -77,6 +82,8 @@ pub fn all_routes() -> Vec<RouteInfo> {
         health::ROUTES,
         live::ROUTES,
         participants::ROUTES,
+        enrol::ROUTES,
+        assessment::ROUTES,
     ]
     .concat()
 }

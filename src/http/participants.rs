@@ -271,12 +271,11 @@ pub async fn create(
     let Protected { user, form } = form;
     match create_participant(&state.store, &state.dms, &user, form.upci.trim()).await {
         Ok(id) => Ok(see_other(&format!("/participants/{id}"))),
-        Err(CaseError::Invalid { message, .. }) => Err(HttpError::BadRequest(message)),
         Err(CaseError::External(_)) => Err(HttpError::BadRequest(
             "The offender data service is not available right now. Nothing was created; try again in a few minutes."
                 .to_owned(),
         )),
-        Err(CaseError::Store(error)) => Err(error.into()),
+        Err(other) => Err(other.into()),
     }
 }
 
@@ -297,6 +296,7 @@ pub async fn visible_case(
 #[derive(Deserialize)]
 pub struct CaseQuery {
     saved: Option<String>,
+    notice: Option<String>,
 }
 
 /// `GET /participants/{id}`
@@ -306,15 +306,20 @@ pub async fn overview(
     id: web::Path<String>,
     query: web::Query<CaseQuery>,
 ) -> Result<HttpResponse, HttpError> {
-    case_page(
-        &state,
-        &user,
-        &id,
-        None,
-        &FormErrors::new(),
-        query.saved.is_some(),
-    )
-    .await
+    let notice = match query.notice.as_deref() {
+        Some("enrolled") => Some("Enrolment confirmed: the case is now Enrolling."),
+        Some("submitted") => Some("Submitted to provider QA."),
+        Some("assessed") => Some("Assessment submitted and scored."),
+        _ => query.saved.is_some().then_some("Saved."),
+    };
+    let errors = FormErrors::new();
+    let form = CaseForm {
+        typed: None,
+        errors: &errors,
+        notice,
+        saved: query.saved.is_some(),
+    };
+    render_case(&state, &user, &id, form).await
 }
 
 /// Renders the case page; `typed` re-shows what the person entered after a refused save.
@@ -457,8 +462,6 @@ pub async fn save_details(
             }
             case_page(&state, &user, &id, Some(&form), &errors, false).await
         }
-        Err(CaseError::Invalid { message, .. }) => Err(HttpError::BadRequest(message)),
-        Err(CaseError::Store(error)) => Err(error.into()),
-        Err(other) => Err(HttpError::Internal(other.into())),
+        Err(other) => Err(other.into()),
     }
 }

@@ -29,6 +29,8 @@ pub struct AppState {
     pub dms: crate::external::DmsClient,
     /// The in-process fake service, when no URL is configured (kept alive with the app).
     pub fake_dms: Option<std::sync::Arc<crate::external::fake::FakeDms>>,
+    /// Where uploaded documents are kept.
+    pub files: crate::store::files::Files,
     /// The live engine's gate.
     pub gate: Arc<crate::live::gate::CatsGate>,
 }

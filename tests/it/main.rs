@@ -6,6 +6,7 @@ mod admin;
 mod browser;
 mod case_edits;
 mod cli;
+mod enrolment;
 mod jobs;
 mod live;
 mod operations;

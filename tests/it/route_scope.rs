@@ -19,7 +19,12 @@ async fn every_post_route_refuses_a_missing_csrf_token(app: TestApp) {
         .collect();
     assert!(posts.len() >= 8);
     for route in posts {
-        let path = route.path.replace("{id}", &target.to_string());
+        let path = route
+            .path
+            .replace("{id}", &target.to_string())
+            .replace("{assessment}", "1")
+            .replace("{pathway}", "A")
+            .replace("{document}", "1");
         let page = admin
             .post(
                 &path,
@@ -93,6 +98,9 @@ async fn every_route_refuses_anonymous_and_other_tenant_callers(app: TestApp) {
         let path = route
             .path
             .replace("{id}", &id)
+            .replace("{assessment}", "1")
+            .replace("{pathway}", "A")
+            .replace("{document}", "1")
             .replace("{name}", "missing.css");
         if route.public {
             continue;

@@ -353,6 +353,20 @@ impl TestApp {
             .await
             .expect("sql runs");
     }
+
+    /// The one integer a query returns (a count, an id).
+    pub async fn sql_one(&self, sql: &str) -> i64 {
+        match self.store.pool() {
+            cats::store::Pool::Postgres(pool) => sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(pool)
+                .await
+                .expect("query"),
+            cats::store::Pool::Sqlite(pool) => sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(pool)
+                .await
+                .expect("query"),
+        }
+    }
 }
 
 impl Drop for TestApp {
@@ -432,7 +446,7 @@ pub fn csrf_of(html: &str) -> String {
 }
 
 impl Client {
-    async fn read(response: reqwest::Response) -> Page {
+    pub async fn read(response: reqwest::Response) -> Page {
         let status = response.status().as_u16();
         let location = response
             .headers()

@@ -2,7 +2,9 @@
 
 pub mod account;
 pub mod admin_users;
+pub mod assessment;
 pub mod case;
+pub mod enrol;
 pub mod errors;
 pub mod home;
 pub mod organisation;

@@ -1,0 +1,340 @@
+//! Assessment pages: start one, answer each pathway's questions (saved per page, merged per
+//! question with what colleagues saved meanwhile), and submit it for scoring.
+
+use super::current_user::{CurrentUser, Protected};
+use super::error::HttpError;
+use super::page::{form_response, render_with_topics, see_other};
+use super::participants::visible_case;
+use super::routes;
+use super::state::AppState;
+use crate::accounts::Principal;
+use crate::cases::assess::{self, AnswerChange};
+use crate::cases::CaseError;
+use crate::domain::assessment::{all_questions, pathway_questions, Answers, Choice, Pathway};
+use crate::live::topics::case_topic;
+use crate::store::assessments::{self, AssessmentRow};
+use actix_web::{web, HttpResponse};
+use cats_views::form::FormErrors;
+use cats_views::pages::assessment::{
+    assessment_overview, pathway_page, AssessmentOverview, PathwayLine, PathwayPage, QuestionView,
+};
+use maud::Markup;
+
+routes! {
+    post "/participants/{id}/assessments" => start;
+    get "/participants/{id}/assessments/{assessment}" => overview;
+    post "/participants/{id}/assessments/{assessment}/submit" => submit;
+    get "/participants/{id}/assessments/{assessment}/{pathway}" => pathway;
+    post "/participants/{id}/assessments/{assessment}/{pathway}" => save_pathway;
+}
+
+fn pathway_of(letter: &str) -> Option<Pathway> {
+    Pathway::ALL
+        .into_iter()
+        .find(|p| letter.len() == 1 && letter.starts_with(p.letter()))
+}
+
+async fn load(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    assessment: i64,
+) -> Result<(String, String, AssessmentRow, Answers), HttpError> {
+    let row = visible_case(state, user, id).await?;
+    let mut db = state.store.db();
+    let found = assessments::get(&mut db, &row.id, assessment)
+        .await?
+        .ok_or(HttpError::NotFound)?;
+    let answers = Answers::from_rows(assessments::answers(&mut db, assessment).await?);
+    let name = format!("{} {}", row.first_name, row.last_name);
+    Ok((row.id, name, found, answers))
+}
+
+async fn page(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    title: &str,
+    content: Markup,
+    errors: &FormErrors,
+) -> Result<HttpResponse, HttpError> {
+    let topic = case_topic(id);
+    let position = state
+        .hub
+        .position(&topic)
+        .await
+        .map_err(|e| HttpError::Internal(anyhow::anyhow!("live position: {e}")))?;
+    let response = render_with_topics(
+        state,
+        user,
+        title,
+        "/participants",
+        content,
+        &[(topic, position)],
+    )
+    .await;
+    Ok(form_response(errors, response))
+}
+
+fn case_error(error: CaseError) -> Result<FormErrors, HttpError> {
+    match error {
+        CaseError::Invalid { field, message } => Ok(FormErrors::one(field, message)),
+        other => Err(other.into()),
+    }
+}
+
+/// `POST /participants/{id}/assessments`: starts one.
+pub async fn start(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    form: Protected<std::collections::HashMap<String, String>>,
+) -> Result<HttpResponse, HttpError> {
+    let user = form.user;
+    let row = visible_case(&state, &user, &id).await?;
+    let (store, who, case) = (state.store.clone(), user.clone(), row.id.clone());
+    let created = state
+        .cases
+        .run(&row.id, move |_| async move {
+            assess::start(&store, &who, &case).await
+        })
+        .await?;
+    Ok(see_other(&format!(
+        "/participants/{}/assessments/{created}/A",
+        row.id
+    )))
+}
+
+async fn show_overview(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    assessment: i64,
+    errors: &FormErrors,
+) -> Result<HttpResponse, HttpError> {
+    let (id, name, found, answers) = load(state, user, id, assessment).await?;
+    if found.submitted_at.is_some() {
+        return Ok(see_other(&format!("/participants/{id}#case-assessment")));
+    }
+    let lines: Vec<PathwayLine> = Pathway::ALL
+        .into_iter()
+        .map(|p| {
+            let questions: Vec<_> = pathway_questions(p).collect();
+            PathwayLine {
+                letter: p.letter(),
+                title: p.title(),
+                answered: questions
+                    .iter()
+                    .filter(|q| !answers.chosen(q.code).is_empty())
+                    .count(),
+                total: questions.len(),
+            }
+        })
+        .collect();
+    let complete = all_questions()
+        .iter()
+        .all(|q| !answers.chosen(q.code).is_empty());
+    let view = AssessmentOverview {
+        id: &id,
+        assessment,
+        name: &name,
+        pathways: &lines,
+        complete,
+        errors,
+    };
+    page(
+        state,
+        user,
+        &id,
+        "Assessment",
+        assessment_overview(&view, &user.csrf_token),
+        errors,
+    )
+    .await
+}
+
+/// `GET /participants/{id}/assessments/{assessment}`
+pub async fn overview(
+    state: web::Data<AppState>,
+    CurrentUser(user): CurrentUser,
+    path: web::Path<(String, i64)>,
+) -> Result<HttpResponse, HttpError> {
+    let (id, assessment) = path.into_inner();
+    show_overview(&state, &user, &id, assessment, &FormErrors::new()).await
+}
+
+async fn show_pathway(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    assessment: i64,
+    pathway: Pathway,
+    typed: Option<&[(String, String)]>,
+    errors: &FormErrors,
+) -> Result<HttpResponse, HttpError> {
+    let (id, _, found, answers) = load(state, user, id, assessment).await?;
+    if found.submitted_at.is_some() {
+        return Ok(see_other(&format!("/participants/{id}#case-assessment")));
+    }
+    let questions: Vec<QuestionView> = pathway_questions(pathway)
+        .map(|q| {
+            let stored = answers.chosen(q.code);
+            QuestionView {
+                code: q.code,
+                text: q.text,
+                hint: q.hint,
+                multiple: q.choice == Choice::Multiple,
+                options: q
+                    .options
+                    .iter()
+                    .map(|o| {
+                        let was = stored.iter().any(|s| s == o);
+                        let now = match typed {
+                            Some(t) => t.iter().any(|(k, v)| k == q.code && v == o),
+                            None => was,
+                        };
+                        (*o, now, was)
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let topic = case_topic(&id);
+    let view = PathwayPage {
+        id: &id,
+        assessment,
+        title: pathway.title(),
+        questions: &questions,
+        errors,
+        topic: &topic,
+    };
+    page(
+        state,
+        user,
+        &id,
+        pathway.title(),
+        pathway_page(&view, &user.csrf_token),
+        errors,
+    )
+    .await
+}
+
+/// `GET /participants/{id}/assessments/{assessment}/{pathway}`
+pub async fn pathway(
+    state: web::Data<AppState>,
+    CurrentUser(user): CurrentUser,
+    path: web::Path<(String, i64, String)>,
+) -> Result<HttpResponse, HttpError> {
+    let (id, assessment, letter) = path.into_inner();
+    let pathway = pathway_of(&letter).ok_or(HttpError::NotFound)?;
+    show_pathway(
+        &state,
+        &user,
+        &id,
+        assessment,
+        pathway,
+        None,
+        &FormErrors::new(),
+    )
+    .await
+}
+
+/// `POST /participants/{id}/assessments/{assessment}/{pathway}`: saves that pathway's answers.
+pub async fn save_pathway(
+    state: web::Data<AppState>,
+    path: web::Path<(String, i64, String)>,
+    form: Protected<Vec<(String, String)>>,
+) -> Result<HttpResponse, HttpError> {
+    let Protected { user, form } = form;
+    let (id, assessment, letter) = path.into_inner();
+    let pathway = pathway_of(&letter).ok_or(HttpError::NotFound)?;
+    let row = visible_case(&state, &user, &id).await?;
+    let changes: Vec<AnswerChange> = pathway_questions(pathway)
+        .map(|q| {
+            let pick = |key: &str| {
+                form.iter()
+                    .filter(|(k, _)| k == key)
+                    .map(|(_, v)| v.clone())
+                    .collect::<Vec<_>>()
+            };
+            AnswerChange {
+                question: q.code,
+                base: pick(&format!("base_{}", q.code)),
+                wanted: pick(q.code),
+            }
+        })
+        .collect();
+    let (store, who, case) = (state.store.clone(), user.clone(), row.id.clone());
+    let outcome = state
+        .cases
+        .run(&row.id, move |_| async move {
+            assess::save_answers(&store, &who, &case, assessment, &changes).await
+        })
+        .await;
+    let errors = match outcome {
+        Ok(conflicts) if conflicts.is_empty() => {
+            let next = Pathway::ALL
+                .into_iter()
+                .skip_while(|p| *p != pathway)
+                .nth(1);
+            return Ok(see_other(&match next {
+                Some(next) => format!(
+                    "/participants/{}/assessments/{assessment}/{}",
+                    row.id,
+                    next.letter()
+                ),
+                None => format!("/participants/{}/assessments/{assessment}", row.id),
+            }));
+        }
+        Ok(conflicts) => {
+            let mut errors = FormErrors::new();
+            for c in conflicts {
+                let theirs = if c.theirs.is_empty() {
+                    "no answer".to_owned()
+                } else {
+                    c.theirs.join(", ")
+                };
+                errors.add(c.question, format!("Someone else saved “{theirs}” here after you opened the page. Your other answers were saved; choose again and save to keep yours."));
+            }
+            errors
+        }
+        Err(error) => case_error(error)?,
+    };
+    show_pathway(
+        &state,
+        &user,
+        &row.id,
+        assessment,
+        pathway,
+        Some(&form),
+        &errors,
+    )
+    .await
+}
+
+/// `POST /participants/{id}/assessments/{assessment}/submit`
+pub async fn submit(
+    state: web::Data<AppState>,
+    path: web::Path<(String, i64)>,
+    form: Protected<std::collections::HashMap<String, String>>,
+) -> Result<HttpResponse, HttpError> {
+    let user = form.user;
+    let (id, assessment) = path.into_inner();
+    let row = visible_case(&state, &user, &id).await?;
+    let (store, who, case) = (state.store.clone(), user.clone(), row.id.clone());
+    let outcome = state
+        .cases
+        .run(&row.id, move |_| async move {
+            assess::submit(&store, &who, &case, assessment).await
+        })
+        .await;
+    match outcome {
+        Ok(()) => Ok(see_other(&format!(
+            "/participants/{}?notice=assessed#case-assessment",
+            row.id
+        ))),
+        Err(error) => {
+            let errors = case_error(error)?;
+            show_overview(&state, &user, &row.id, assessment, &errors).await
+        }
+    }
+}
