@@ -29,6 +29,16 @@ pub fn display_date(date: time::Date) -> String {
     date.format(&format).unwrap_or_else(|_| date.to_string())
 }
 
+/// A person's full name from its parts, skipping the empty ones.
+pub fn full_name(first: &str, middle: Option<&str>, last: &str) -> String {
+    [Some(first), middle, Some(last)]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

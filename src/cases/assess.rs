@@ -13,26 +13,19 @@ use crate::store::assessments::{self, AssessmentRow};
 use crate::store::{org, participants, Store, Tx};
 use time::OffsetDateTime;
 
-fn invalid(field: &'static str, message: impl Into<String>) -> CaseError {
-    CaseError::Invalid {
-        field,
-        message: message.into(),
-    }
-}
-
 /// Starts an assessment; its id.
 pub async fn start(store: &Store, user: &Principal, id: &str) -> Result<i64, CaseError> {
     let now = OffsetDateTime::now_utc();
     let mut tx = store.begin().await?;
     let data = case_view::load(&mut tx, id)
         .await?
-        .ok_or_else(|| invalid("case", "This case no longer exists"))?;
+        .ok_or_else(|| CaseError::invalid("case", "This case no longer exists"))?;
     data.may_start_assessment()
-        .map_err(|m| invalid("case", m))?;
+        .map_err(|m| CaseError::invalid("case", m))?;
     let enrolment_location = data
         .state
         .enrolment_location_id
-        .ok_or_else(|| invalid("case", "Choose the enrolment location first"))?;
+        .ok_or_else(|| CaseError::invalid("case", "Choose the enrolment location first"))?;
     let assessment = assessments::insert(
         &mut tx,
         id,
@@ -64,16 +57,16 @@ async fn open_assessment(
 ) -> Result<AssessmentRow, CaseError> {
     let (_, status) = state_in(tx, id).await?;
     if !status.is_active() {
-        return Err(invalid(
+        return Err(CaseError::invalid(
             "case",
             "This case is closed, so its assessment cannot change",
         ));
     }
     let row = assessments::get(tx, id, assessment)
         .await?
-        .ok_or_else(|| invalid("case", "This assessment does not exist"))?;
+        .ok_or_else(|| CaseError::invalid("case", "This assessment does not exist"))?;
     if row.submitted_at.is_some() {
-        return Err(invalid(
+        return Err(CaseError::invalid(
             "case",
             "This assessment has been submitted, so its answers cannot change",
         ));
@@ -110,7 +103,6 @@ fn joined(options: &[String]) -> Option<String> {
 /// Saves answers; the questions that conflicted (nothing saved for those).
 pub async fn save_answers(
     store: &Store,
-    user: &Principal,
     id: &str,
     assessment: i64,
     changes: &[AnswerChange],
@@ -119,9 +111,10 @@ pub async fn save_answers(
     let mut tx = store.begin().await?;
     open_assessment(&mut tx, id, assessment).await?;
     for change in changes {
-        let known = question(change.question).ok_or_else(|| invalid("case", "Unknown question"))?;
+        let known = question(change.question)
+            .ok_or_else(|| CaseError::invalid("case", "Unknown question"))?;
         if let Some(bad) = change.wanted.iter().find(|o| !known.has_option(o)) {
-            return Err(invalid(
+            return Err(CaseError::invalid(
                 known.code,
                 format!("“{bad}” is not one of this question's options"),
             ));
@@ -150,7 +143,6 @@ pub async fn save_answers(
         }
     }
     if changed > 0 {
-        let _ = user;
         assessments::touch(&mut tx, assessment, now).await?;
         crate::store::enrolment::touch(&mut tx, id, now).await?;
         case_view::publish_in(&mut tx, id, now).await?;
@@ -172,7 +164,7 @@ pub async fn submit(
     let (state, _) = state_in(&mut tx, id).await?;
     let answers = Answers::from_rows(assessments::answers(&mut tx, assessment).await?);
     if let Some(problem) = answers.problems().first() {
-        return Err(invalid(problem.question(), problem.to_string()));
+        return Err(CaseError::invalid(problem.question(), problem.to_string()));
     }
     let lot = org::lot_of_location(&mut tx, row.enrolment_location_id)
         .await?
@@ -182,14 +174,17 @@ pub async fn submit(
         sex: Sex::from_gender(Some(state.gender.as_str())),
         region: Region::from_lot(u8::try_from(lot).unwrap_or(0)),
     };
-    let scores =
-        score_assessment(&answers, &inputs).map_err(|e| invalid(e.question(), e.to_string()))?;
+    let scores = score_assessment(&answers, &inputs)
+        .map_err(|e| CaseError::invalid(e.question(), e.to_string()))?;
     let stored: Vec<(i64, i64)> = scores
         .iter()
         .map(|s| (i64::from(s.pathway.code()), i64::from(s.score)))
         .collect();
     if !assessments::submit(&mut tx, assessment, user.user_id, &stored, now).await? {
-        return Err(invalid("case", "This assessment was submitted already"));
+        return Err(CaseError::invalid(
+            "case",
+            "This assessment was submitted already",
+        ));
     }
     let summary = scores
         .iter()

@@ -96,10 +96,7 @@ pub async fn create_participant(
     user: &Principal,
     upci: &str,
 ) -> Result<String, CaseError> {
-    let invalid = |message: &str| CaseError::Invalid {
-        field: "upci",
-        message: message.to_owned(),
-    };
+    let invalid = |message: &str| CaseError::invalid("upci", message);
     let record = dms
         .record(upci)
         .await?

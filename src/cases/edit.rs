@@ -52,16 +52,13 @@ pub async fn edit_fields(
         let mut tx = store.begin().await?;
         let current = participants::editable_in(&mut tx, id)
             .await?
-            .ok_or_else(|| CaseError::Invalid {
-                field: "case",
-                message: "This case no longer exists".to_owned(),
-            })?;
+            .ok_or_else(|| CaseError::invalid("case", "This case no longer exists"))?;
         let status = EnrolmentStatus::from_value(current.enrolment_status);
         if !status.is_some_and(EnrolmentStatus::is_active) {
-            return Err(CaseError::Invalid {
-                field: "case",
-                message: "This case is archived or dormant, so it cannot be changed".to_owned(),
-            });
+            return Err(CaseError::invalid(
+                "case",
+                "This case is archived or dormant, so it cannot be changed",
+            ));
         }
         let mut apply = Vec::new();
         let mut conflicts = Vec::new();
@@ -133,8 +130,8 @@ pub async fn edit_fields(
         tx.commit().await?;
         return Ok(EditOutcome::Saved { version });
     }
-    Err(CaseError::Invalid {
-        field: "case",
-        message: "The case is being changed by several people at once. Try again.".to_owned(),
-    })
+    Err(CaseError::invalid(
+        "case",
+        "The case is being changed by several people at once. Try again.",
+    ))
 }

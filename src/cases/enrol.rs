@@ -18,13 +18,6 @@ use crate::store::{org, participants, Store, Tx};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-fn invalid(field: &'static str, message: impl Into<String>) -> CaseError {
-    CaseError::Invalid {
-        field,
-        message: message.into(),
-    }
-}
-
 /// The case's state, read in the command's transaction.
 pub(super) async fn state_in(
     tx: &mut Tx,
@@ -32,9 +25,9 @@ pub(super) async fn state_in(
 ) -> Result<(CaseState, EnrolmentStatus), CaseError> {
     let state = enrolment::case_state(tx, id)
         .await?
-        .ok_or_else(|| invalid("case", "This case no longer exists"))?;
+        .ok_or_else(|| CaseError::invalid("case", "This case no longer exists"))?;
     let status = EnrolmentStatus::from_value(state.enrolment_status)
-        .ok_or_else(|| invalid("case", "This case's status is not known"))?;
+        .ok_or_else(|| CaseError::invalid("case", "This case's status is not known"))?;
     Ok((state, status))
 }
 
@@ -52,7 +45,7 @@ pub async fn set_location(
     let mut tx = store.begin().await?;
     let (state, status) = state_in(&mut tx, id).await?;
     if !may_set(status, state.consent_status == "granted") {
-        return Err(invalid(
+        return Err(CaseError::invalid(
             "location",
             format!(
                 "The enrolment location cannot be changed while the case is {}",
@@ -61,13 +54,13 @@ pub async fn set_location(
         ));
     }
     let (location, justification) = check_choice(chosen, state.current_location_id, justification)
-        .map_err(|e| invalid(e.field, e.message))?;
+        .map_err(|e| CaseError::invalid(e.field, e.message))?;
     let name = visible
         .iter()
         .find(|l| l.id == location)
         .map(|l| l.name.clone())
         .or_else(|| (location == state.current_location_id).then(String::new))
-        .ok_or_else(|| invalid("location", "Select one of the locations listed"))?;
+        .ok_or_else(|| CaseError::invalid("location", "Select one of the locations listed"))?;
     enrolment::set_enrolment_location(&mut tx, id, location, justification.as_deref(), now).await?;
     let line = if name.is_empty() {
         "The current location".to_owned()
@@ -147,7 +140,7 @@ pub async fn add_consent(
     let mut tx = store.begin().await?;
     let (state, status) = state_in(&mut tx, id).await?;
     if !status.is_active() || state.consent_status == "granted" {
-        return Err(invalid(
+        return Err(CaseError::invalid(
             "consent_date",
             format!(
                 "Consent cannot be added while the case is {}",
@@ -202,7 +195,7 @@ pub async fn add_right_to_work(
         status,
         EnrolmentStatus::Identified | EnrolmentStatus::Enrolling | EnrolmentStatus::Approved
     ) {
-        return Err(invalid(
+        return Err(CaseError::invalid(
             "valid_from",
             format!(
                 "Right to work cannot be added while the case is {}",
@@ -254,13 +247,13 @@ pub async fn confirm_enrolment(store: &Store, user: &Principal, id: &str) -> Res
     let mut tx = store.begin().await?;
     let data = case_view::load(&mut tx, id)
         .await?
-        .ok_or_else(|| invalid("case", "This case no longer exists"))?;
+        .ok_or_else(|| CaseError::invalid("case", "This case no longer exists"))?;
     let status = data.status();
     let next = status
         .begin_enrolment()
-        .map_err(|e| invalid("case", e.to_string()))?;
+        .map_err(|e| CaseError::invalid("case", e.to_string()))?;
     if let Some(missing) = data.facts(now.date()).wizard_missing().first() {
-        return Err(invalid("case", *missing));
+        return Err(CaseError::invalid("case", *missing));
     }
     if !enrolment::change_status(
         &mut tx,
@@ -273,7 +266,7 @@ pub async fn confirm_enrolment(store: &Store, user: &Principal, id: &str) -> Res
     )
     .await?
     {
-        return Err(invalid(
+        return Err(CaseError::invalid(
             "case",
             "Someone else changed this case's status: look at it again",
         ));

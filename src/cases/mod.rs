@@ -31,3 +31,13 @@ pub enum CaseError {
     #[error("{0}")]
     Internal(String),
 }
+
+impl CaseError {
+    /// Bad input at a form field, with what to do.
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> CaseError {
+        CaseError::Invalid {
+            field,
+            message: message.into(),
+        }
+    }
+}

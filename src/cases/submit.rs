@@ -10,13 +10,6 @@ use crate::store::qa::{self, queue, NewEntry};
 use crate::store::{assessments, enrolment, participants, Store};
 use time::OffsetDateTime;
 
-fn invalid(field: &'static str, message: impl Into<String>) -> CaseError {
-    CaseError::Invalid {
-        field,
-        message: message.into(),
-    }
-}
-
 /// Submits the case to provider QA, with the justification typed (needed with one red).
 pub async fn submit_to_provider(
     store: &Store,
@@ -24,27 +17,27 @@ pub async fn submit_to_provider(
     id: &str,
     justification: Option<&str>,
 ) -> Result<(), CaseError> {
-    let justification =
-        check_text(justification, false).map_err(|e| invalid("justification", e.to_string()))?;
+    let justification = check_text(justification, false)
+        .map_err(|e| CaseError::invalid("justification", e.to_string()))?;
     let now = OffsetDateTime::now_utc();
     let mut tx = store.begin().await?;
     let data = case_view::load(&mut tx, id)
         .await?
-        .ok_or_else(|| invalid("case", "This case no longer exists"))?;
+        .ok_or_else(|| CaseError::invalid("case", "This case no longer exists"))?;
     let facts = data.facts(now.date());
     let status = data.status();
     if facts.justification_needed() && justification.is_none() {
-        return Err(invalid(
+        return Err(CaseError::invalid(
             "justification",
             "With only one red pathway, explain why the participant should be enrolled",
         ));
     }
     let next = status
         .submit_to_provider(&facts.submit_checks(justification.as_deref()))
-        .map_err(|e| invalid("justification", e.to_string()))?;
+        .map_err(|e| CaseError::invalid("justification", e.to_string()))?;
     let (Some(owner), Some(tenant)) = (data.state.owner_id, data.state.owner_tenant_id.clone())
     else {
-        return Err(invalid(
+        return Err(CaseError::invalid(
             "justification",
             "The case needs an owner before it can be submitted",
         ));
@@ -63,7 +56,7 @@ pub async fn submit_to_provider(
     )
     .await?
     {
-        return Err(invalid(
+        return Err(CaseError::invalid(
             "justification",
             "Someone else changed this case's status: look at it again",
         ));

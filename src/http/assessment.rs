@@ -2,23 +2,22 @@
 //! question with what colleagues saved meanwhile), and submit it for scoring.
 
 use super::current_user::{CurrentUser, Protected};
-use super::error::HttpError;
-use super::page::{form_response, render_with_topics, see_other};
+use super::error::{case_form_errors, HttpError};
+use super::page::{case_topic_now, render_case_page, see_other};
 use super::participants::visible_case;
 use super::routes;
 use super::state::AppState;
 use crate::accounts::Principal;
 use crate::cases::assess::{self, AnswerChange};
-use crate::cases::CaseError;
 use crate::domain::assessment::{all_questions, pathway_questions, Answers, Choice, Pathway};
-use crate::live::topics::case_topic;
+use crate::format::full_name;
 use crate::store::assessments::{self, AssessmentRow};
 use actix_web::{web, HttpResponse};
+use cats_actors::Position;
 use cats_views::form::FormErrors;
 use cats_views::pages::assessment::{
     assessment_overview, pathway_page, AssessmentOverview, PathwayLine, PathwayPage, QuestionView,
 };
-use maud::Markup;
 
 routes! {
     post "/participants/{id}/assessments" => start;
@@ -34,53 +33,40 @@ fn pathway_of(letter: &str) -> Option<Pathway> {
         .find(|p| letter.len() == 1 && letter.starts_with(p.letter()))
 }
 
+/// An assessment of a case `user` may see, with the case's live topic (position read first).
+struct Loaded {
+    id: String,
+    name: String,
+    row: AssessmentRow,
+    answers: Answers,
+    topic: (String, Position),
+}
+
 async fn load(
     state: &AppState,
     user: &Principal,
     id: &str,
     assessment: i64,
-) -> Result<(String, String, AssessmentRow, Answers), HttpError> {
-    let row = visible_case(state, user, id).await?;
+) -> Result<Loaded, HttpError> {
+    let topic = case_topic_now(state, id).await?;
+    let case = visible_case(state, user, id).await?;
     let mut db = state.store.db();
-    let found = assessments::get(&mut db, &row.id, assessment)
+    let row = assessments::get(&mut db, &case.id, assessment)
         .await?
         .ok_or(HttpError::NotFound)?;
     let answers = Answers::from_rows(assessments::answers(&mut db, assessment).await?);
-    let name = format!("{} {}", row.first_name, row.last_name);
-    Ok((row.id, name, found, answers))
-}
-
-async fn page(
-    state: &AppState,
-    user: &Principal,
-    id: &str,
-    title: &str,
-    content: Markup,
-    errors: &FormErrors,
-) -> Result<HttpResponse, HttpError> {
-    let topic = case_topic(id);
-    let position = state
-        .hub
-        .position(&topic)
-        .await
-        .map_err(|e| HttpError::Internal(anyhow::anyhow!("live position: {e}")))?;
-    let response = render_with_topics(
-        state,
-        user,
-        title,
-        "/participants",
-        content,
-        &[(topic, position)],
-    )
-    .await;
-    Ok(form_response(errors, response))
-}
-
-fn case_error(error: CaseError) -> Result<FormErrors, HttpError> {
-    match error {
-        CaseError::Invalid { field, message } => Ok(FormErrors::one(field, message)),
-        other => Err(other.into()),
-    }
+    let name = full_name(
+        &case.first_name,
+        case.middle_name.as_deref(),
+        &case.last_name,
+    );
+    Ok(Loaded {
+        id: case.id,
+        name,
+        row,
+        answers,
+        topic,
+    })
 }
 
 /// `POST /participants/{id}/assessments`: starts one.
@@ -91,10 +77,10 @@ pub async fn start(
 ) -> Result<HttpResponse, HttpError> {
     let user = form.user;
     let row = visible_case(&state, &user, &id).await?;
-    let (store, who, case) = (state.store.clone(), user.clone(), row.id.clone());
+    let (who, case) = (user.clone(), row.id.clone());
     let created = state
         .cases
-        .run(&row.id, move |_| async move {
+        .run(&row.id, move |store| async move {
             assess::start(&store, &who, &case).await
         })
         .await?;
@@ -111,7 +97,13 @@ async fn show_overview(
     assessment: i64,
     errors: &FormErrors,
 ) -> Result<HttpResponse, HttpError> {
-    let (id, name, found, answers) = load(state, user, id, assessment).await?;
+    let Loaded {
+        id,
+        name,
+        row: found,
+        answers,
+        topic,
+    } = load(state, user, id, assessment).await?;
     if found.submitted_at.is_some() {
         return Ok(see_other(&format!("/participants/{id}#case-assessment")));
     }
@@ -141,15 +133,15 @@ async fn show_overview(
         complete,
         errors,
     };
-    page(
+    Ok(render_case_page(
         state,
         user,
-        &id,
         "Assessment",
         assessment_overview(&view, &user.csrf_token),
+        topic,
         errors,
     )
-    .await
+    .await)
 }
 
 /// `GET /participants/{id}/assessments/{assessment}`
@@ -171,7 +163,13 @@ async fn show_pathway(
     typed: Option<&[(String, String)]>,
     errors: &FormErrors,
 ) -> Result<HttpResponse, HttpError> {
-    let (id, _, found, answers) = load(state, user, id, assessment).await?;
+    let Loaded {
+        id,
+        row: found,
+        answers,
+        topic,
+        ..
+    } = load(state, user, id, assessment).await?;
     if found.submitted_at.is_some() {
         return Ok(see_other(&format!("/participants/{id}#case-assessment")));
     }
@@ -198,24 +196,23 @@ async fn show_pathway(
             }
         })
         .collect();
-    let topic = case_topic(&id);
     let view = PathwayPage {
         id: &id,
         assessment,
         title: pathway.title(),
         questions: &questions,
         errors,
-        topic: &topic,
+        topic: &topic.0,
     };
-    page(
+    Ok(render_case_page(
         state,
         user,
-        &id,
         pathway.title(),
         pathway_page(&view, &user.csrf_token),
+        topic,
         errors,
     )
-    .await
+    .await)
 }
 
 /// `GET /participants/{id}/assessments/{assessment}/{pathway}`
@@ -263,11 +260,11 @@ pub async fn save_pathway(
             }
         })
         .collect();
-    let (store, who, case) = (state.store.clone(), user.clone(), row.id.clone());
+    let case = row.id.clone();
     let outcome = state
         .cases
-        .run(&row.id, move |_| async move {
-            assess::save_answers(&store, &who, &case, assessment, &changes).await
+        .run(&row.id, move |store| async move {
+            assess::save_answers(&store, &case, assessment, &changes).await
         })
         .await;
     let errors = match outcome {
@@ -297,7 +294,7 @@ pub async fn save_pathway(
             }
             errors
         }
-        Err(error) => case_error(error)?,
+        Err(error) => case_form_errors(error)?,
     };
     show_pathway(
         &state,
@@ -320,10 +317,10 @@ pub async fn submit(
     let user = form.user;
     let (id, assessment) = path.into_inner();
     let row = visible_case(&state, &user, &id).await?;
-    let (store, who, case) = (state.store.clone(), user.clone(), row.id.clone());
+    let (who, case) = (user.clone(), row.id.clone());
     let outcome = state
         .cases
-        .run(&row.id, move |_| async move {
+        .run(&row.id, move |store| async move {
             assess::submit(&store, &who, &case, assessment).await
         })
         .await;
@@ -333,7 +330,7 @@ pub async fn submit(
             row.id
         ))),
         Err(error) => {
-            let errors = case_error(error)?;
+            let errors = case_form_errors(error)?;
             show_overview(&state, &user, &row.id, assessment, &errors).await
         }
     }

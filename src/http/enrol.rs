@@ -4,29 +4,28 @@
 //! allows the step.
 
 use super::current_user::{CurrentUser, Protected};
-use super::error::HttpError;
-use super::page::{form_response, render_with_topics, see_other};
+use super::error::{case_form_errors, HttpError};
+use super::page::{case_topic_now, render_case_page, see_other};
 use super::participants::{render_case, visible_case, CaseForm};
 use super::routes;
 use super::state::AppState;
 use super::upload::ProtectedUpload;
 use crate::accounts::Principal;
-use crate::cases::{enrol, submit, CaseError};
-use crate::domain::document::check_pdf;
+use crate::cases::{enrol, submit};
+use crate::domain::document::{check_pdf, UploadError};
 use crate::domain::enrolment::consent::{check_consent, ConsentInput, FORM_VERSIONS};
 use crate::domain::enrolment::right_to_work::{check_period, PeriodInput};
 use crate::domain::field::FieldError;
 use crate::format::display_date;
 use crate::live::case_view::{self, CaseData};
-use crate::live::topics::case_topic;
 use crate::store::{enrolment, org};
 use actix_web::{http::header, web, HttpResponse};
+use cats_actors::Position;
 use cats_views::form::FormErrors;
 use cats_views::pages::enrol::{
     check_step, consent_step, location_step, right_to_work_step, CheckStep, ConsentStep,
     LocationStep, RightToWorkStep, WizardHeader,
 };
-use maud::Markup;
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -44,52 +43,37 @@ routes! {
     get "/participants/{id}/documents/{document}" => download;
 }
 
-async fn case_data(state: &AppState, user: &Principal, id: &str) -> Result<CaseData, HttpError> {
-    let row = visible_case(state, user, id).await?;
-    case_view::load(&mut state.store.db(), &row.id)
-        .await?
-        .ok_or(HttpError::NotFound)
-}
-
-fn errors_of(list: Vec<FieldError>) -> FormErrors {
-    let mut errors = FormErrors::new();
-    for e in list {
-        errors.add(e.field, e.message);
-    }
-    errors
-}
-
-async fn wizard_page(
+/// The case's live topic (position read first) and the case, when `user` may see it.
+async fn case_data(
     state: &AppState,
     user: &Principal,
-    data: &CaseData,
-    title: &str,
-    content: Markup,
-    errors: &FormErrors,
-) -> Result<HttpResponse, HttpError> {
-    let topic = case_topic(&data.row.id);
-    let position = state
-        .hub
-        .position(&topic)
-        .await
-        .map_err(|e| HttpError::Internal(anyhow::anyhow!("live position: {e}")))?;
-    let response = render_with_topics(
-        state,
-        user,
-        title,
-        "/participants",
-        content,
-        &[(topic, position)],
-    )
-    .await;
-    Ok(form_response(errors, response))
+    id: &str,
+) -> Result<(CaseData, (String, Position)), HttpError> {
+    let topic = case_topic_now(state, id).await?;
+    let row = visible_case(state, user, id).await?;
+    let data = case_view::load(&mut state.store.db(), &row.id)
+        .await?
+        .ok_or(HttpError::NotFound)?;
+    Ok((data, topic))
 }
 
-/// Runs an enrolment command in the case actor; field errors are shown on the step's form.
-fn field_error(error: CaseError) -> Result<FormErrors, HttpError> {
-    match error {
-        CaseError::Invalid { field, message } => Ok(FormErrors::one(field, message)),
-        other => Err(other.into()),
+/// The checked fields of a form with an upload, or every problem with either.
+fn with_upload<T>(
+    checked: Result<T, Vec<FieldError>>,
+    upload: Result<(), UploadError>,
+) -> Result<T, FormErrors> {
+    match (checked, upload) {
+        (Ok(value), Ok(())) => Ok(value),
+        (checked, upload) => {
+            let mut errors = FormErrors::new();
+            for e in checked.err().unwrap_or_default() {
+                errors.add(e.field, e.message);
+            }
+            if let Err(e) = upload {
+                errors.add("document", e.to_string());
+            }
+            Err(errors)
+        }
     }
 }
 
@@ -99,7 +83,7 @@ pub async fn start(
     CurrentUser(user): CurrentUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, HttpError> {
-    let data = case_data(&state, &user, &id).await?;
+    let (data, _) = case_data(&state, &user, &id).await?;
     let today = time::OffsetDateTime::now_utc().date();
     Ok(match data.facts(today).wizard_next(false) {
         Some(step) => see_other(&format!(
@@ -115,6 +99,7 @@ async fn show_location(
     state: &AppState,
     user: &Principal,
     data: &CaseData,
+    topic: (String, Position),
     typed: Option<(&str, &str)>,
     errors: &FormErrors,
 ) -> Result<HttpResponse, HttpError> {
@@ -153,15 +138,15 @@ async fn show_location(
         options: &options,
         justification: &justification,
     };
-    wizard_page(
+    Ok(render_case_page(
         state,
         user,
-        data,
         "Enrolment location",
         location_step(&page, &user.csrf_token),
+        topic,
         errors,
     )
-    .await
+    .await)
 }
 
 /// `GET /participants/{id}/enrol/location`
@@ -170,8 +155,8 @@ pub async fn location_page(
     CurrentUser(user): CurrentUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, HttpError> {
-    let data = case_data(&state, &user, &id).await?;
-    show_location(&state, &user, &data, None, &FormErrors::new()).await
+    let (data, topic) = case_data(&state, &user, &id).await?;
+    show_location(&state, &user, &data, topic, None, &FormErrors::new()).await
 }
 
 /// The location form.
@@ -190,28 +175,28 @@ pub async fn save_location(
     form: Protected<LocationForm>,
 ) -> Result<HttpResponse, HttpError> {
     let Protected { user, form } = form;
-    let data = case_data(&state, &user, &id).await?;
+    let (data, topic) = case_data(&state, &user, &id).await?;
     let chosen = form.location.trim().parse::<i64>().ok();
-    let (store, who, case, justification) = (
-        state.store.clone(),
+    let (who, case, justification) = (
         user.clone(),
         data.row.id.clone(),
         form.justification.clone(),
     );
     let outcome = state
         .cases
-        .run(&data.row.id, move |_| async move {
+        .run(&data.row.id, move |store| async move {
             enrol::set_location(&store, &who, &case, chosen, &justification).await
         })
         .await;
     match outcome {
         Ok(()) => Ok(after_step(&data)),
         Err(error) => {
-            let errors = field_error(error)?;
+            let errors = case_form_errors(error)?;
             show_location(
                 &state,
                 &user,
                 &data,
+                topic,
                 Some((&form.location, &form.justification)),
                 &errors,
             )
@@ -233,6 +218,7 @@ async fn show_consent(
     state: &AppState,
     user: &Principal,
     data: &CaseData,
+    topic: (String, Position),
     typed: Option<&ProtectedUpload>,
     errors: &FormErrors,
 ) -> Result<HttpResponse, HttpError> {
@@ -259,15 +245,15 @@ async fn show_consent(
         versions: &versions,
         certified: text("certified") == "yes",
     };
-    wizard_page(
+    Ok(render_case_page(
         state,
         user,
-        data,
         "Consent",
         consent_step(&page, &user.csrf_token),
+        topic,
         errors,
     )
-    .await
+    .await)
 }
 
 /// `GET /participants/{id}/enrol/consent`
@@ -276,8 +262,8 @@ pub async fn consent_page(
     CurrentUser(user): CurrentUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, HttpError> {
-    let data = case_data(&state, &user, &id).await?;
-    show_consent(&state, &user, &data, None, &FormErrors::new()).await
+    let (data, topic) = case_data(&state, &user, &id).await?;
+    show_consent(&state, &user, &data, topic, None, &FormErrors::new()).await
 }
 
 /// `POST /participants/{id}/enrol/consent` (multipart, with the signed form).
@@ -287,7 +273,7 @@ pub async fn save_consent(
     form: ProtectedUpload,
 ) -> Result<HttpResponse, HttpError> {
     let user = form.user.clone();
-    let data = case_data(&state, &user, &id).await?;
+    let (data, topic) = case_data(&state, &user, &id).await?;
     let today = time::OffsetDateTime::now_utc().date();
     let input = ConsentInput {
         day: form.text("consent_date_day"),
@@ -298,36 +284,27 @@ pub async fn save_consent(
     };
     let checked = check_consent(&input, today);
     let upload = check_pdf(form.file.as_ref());
-    let consent = match (checked, upload) {
-        (Ok(consent), Ok(())) => consent,
-        (checked, upload) => {
-            let mut list = checked.err().unwrap_or_default();
-            if let Err(e) = upload {
-                list.push(FieldError::new("document", e.to_string()));
-            }
-            return show_consent(&state, &user, &data, Some(&form), &errors_of(list)).await;
+    let consent = match with_upload(checked, upload) {
+        Ok(consent) => consent,
+        Err(errors) => {
+            return show_consent(&state, &user, &data, topic, Some(&form), &errors).await
         }
     };
     let Some(file) = form.file.clone() else {
         return Err(HttpError::BadRequest("Select a PDF file".to_owned()));
     };
-    let (store, files, who, case) = (
-        state.store.clone(),
-        state.files.clone(),
-        user.clone(),
-        data.row.id.clone(),
-    );
+    let (files, who, case) = (state.files.clone(), user.clone(), data.row.id.clone());
     let outcome = state
         .cases
-        .run(&data.row.id, move |_| async move {
+        .run(&data.row.id, move |store| async move {
             enrol::add_consent(&store, &files, &who, &case, &consent, &file).await
         })
         .await;
     match outcome {
         Ok(()) => Ok(after_step(&data)),
         Err(error) => {
-            let errors = field_error(error)?;
-            show_consent(&state, &user, &data, Some(&form), &errors).await
+            let errors = case_form_errors(error)?;
+            show_consent(&state, &user, &data, topic, Some(&form), &errors).await
         }
     }
 }
@@ -336,6 +313,7 @@ async fn show_right_to_work(
     state: &AppState,
     user: &Principal,
     data: &CaseData,
+    topic: (String, Position),
     typed: Option<&ProtectedUpload>,
     errors: &FormErrors,
 ) -> Result<HttpResponse, HttpError> {
@@ -365,15 +343,15 @@ async fn show_right_to_work(
         indefinite: text("indefinite") == "yes",
         in_wizard: data.status() == crate::domain::enrolment::EnrolmentStatus::Identified,
     };
-    wizard_page(
+    Ok(render_case_page(
         state,
         user,
-        data,
         "Right to work",
         right_to_work_step(&page, &user.csrf_token),
+        topic,
         errors,
     )
-    .await
+    .await)
 }
 
 /// `GET /participants/{id}/enrol/right-to-work`
@@ -382,8 +360,8 @@ pub async fn right_to_work_page(
     CurrentUser(user): CurrentUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, HttpError> {
-    let data = case_data(&state, &user, &id).await?;
-    show_right_to_work(&state, &user, &data, None, &FormErrors::new()).await
+    let (data, topic) = case_data(&state, &user, &id).await?;
+    show_right_to_work(&state, &user, &data, topic, None, &FormErrors::new()).await
 }
 
 /// `POST /participants/{id}/enrol/right-to-work` (multipart, with the evidence).
@@ -393,7 +371,7 @@ pub async fn save_right_to_work(
     form: ProtectedUpload,
 ) -> Result<HttpResponse, HttpError> {
     let user = form.user.clone();
-    let data = case_data(&state, &user, &id).await?;
+    let (data, topic) = case_data(&state, &user, &id).await?;
     let today = time::OffsetDateTime::now_utc().date();
     let input = PeriodInput {
         from: (
@@ -410,28 +388,19 @@ pub async fn save_right_to_work(
     };
     let checked = check_period(&input, today);
     let upload = check_pdf(form.file.as_ref());
-    let period = match (checked, upload) {
-        (Ok(period), Ok(())) => period,
-        (checked, upload) => {
-            let mut list = checked.err().unwrap_or_default();
-            if let Err(e) = upload {
-                list.push(FieldError::new("document", e.to_string()));
-            }
-            return show_right_to_work(&state, &user, &data, Some(&form), &errors_of(list)).await;
+    let period = match with_upload(checked, upload) {
+        Ok(period) => period,
+        Err(errors) => {
+            return show_right_to_work(&state, &user, &data, topic, Some(&form), &errors).await
         }
     };
     let Some(file) = form.file.clone() else {
         return Err(HttpError::BadRequest("Select a PDF file".to_owned()));
     };
-    let (store, files, who, case) = (
-        state.store.clone(),
-        state.files.clone(),
-        user.clone(),
-        data.row.id.clone(),
-    );
+    let (files, who, case) = (state.files.clone(), user.clone(), data.row.id.clone());
     let outcome = state
         .cases
-        .run(&data.row.id, move |_| async move {
+        .run(&data.row.id, move |store| async move {
             enrol::add_right_to_work(&store, &files, &who, &case, &period, &file).await
         })
         .await;
@@ -441,8 +410,8 @@ pub async fn save_right_to_work(
         ),
         Ok(()) => Ok(after_step(&data)),
         Err(error) => {
-            let errors = field_error(error)?;
-            show_right_to_work(&state, &user, &data, Some(&form), &errors).await
+            let errors = case_form_errors(error)?;
+            show_right_to_work(&state, &user, &data, topic, Some(&form), &errors).await
         }
     }
 }
@@ -451,6 +420,7 @@ async fn show_check(
     state: &AppState,
     user: &Principal,
     data: &CaseData,
+    topic: (String, Position),
     errors: &FormErrors,
 ) -> Result<HttpResponse, HttpError> {
     let today = time::OffsetDateTime::now_utc().date();
@@ -502,15 +472,15 @@ async fn show_check(
         rows,
         missing: facts.wizard_missing(),
     };
-    wizard_page(
+    Ok(render_case_page(
         state,
         user,
-        data,
         "Check the enrolment",
         check_step(&page, &user.csrf_token),
+        topic,
         errors,
     )
-    .await
+    .await)
 }
 
 /// `GET /participants/{id}/enrol/check`
@@ -519,8 +489,8 @@ pub async fn check_page(
     CurrentUser(user): CurrentUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, HttpError> {
-    let data = case_data(&state, &user, &id).await?;
-    show_check(&state, &user, &data, &FormErrors::new()).await
+    let (data, topic) = case_data(&state, &user, &id).await?;
+    show_check(&state, &user, &data, topic, &FormErrors::new()).await
 }
 
 /// `POST /participants/{id}/enrol/check`: Identified → Enrolling.
@@ -530,11 +500,11 @@ pub async fn confirm(
     form: Protected<HashMap<String, String>>,
 ) -> Result<HttpResponse, HttpError> {
     let user = form.user;
-    let data = case_data(&state, &user, &id).await?;
-    let (store, who, case) = (state.store.clone(), user.clone(), data.row.id.clone());
+    let (data, topic) = case_data(&state, &user, &id).await?;
+    let (who, case) = (user.clone(), data.row.id.clone());
     let outcome = state
         .cases
-        .run(&data.row.id, move |_| async move {
+        .run(&data.row.id, move |store| async move {
             enrol::confirm_enrolment(&store, &who, &case).await
         })
         .await;
@@ -544,8 +514,8 @@ pub async fn confirm(
             data.row.id
         ))),
         Err(error) => {
-            let errors = field_error(error)?;
-            show_check(&state, &user, &data, &errors).await
+            let errors = case_form_errors(error)?;
+            show_check(&state, &user, &data, topic, &errors).await
         }
     }
 }
@@ -559,15 +529,10 @@ pub async fn submit_to_provider(
     let Protected { user, form } = form;
     let row = visible_case(&state, &user, &id).await?;
     let justification = form.get("justification").cloned();
-    let (store, who, case, text) = (
-        state.store.clone(),
-        user.clone(),
-        row.id.clone(),
-        justification.clone(),
-    );
+    let (who, case, text) = (user.clone(), row.id.clone(), justification.clone());
     let outcome = state
         .cases
-        .run(&row.id, move |_| async move {
+        .run(&row.id, move |store| async move {
             submit::submit_to_provider(&store, &who, &case, text.as_deref()).await
         })
         .await;
@@ -577,7 +542,7 @@ pub async fn submit_to_provider(
             row.id
         ))),
         Err(error) => {
-            let errors = field_error(error)?;
+            let errors = case_form_errors(error)?;
             render_case(
                 &state,
                 &user,

@@ -59,6 +59,18 @@ impl From<crate::cases::CaseError> for HttpError {
     }
 }
 
+/// A case command's refusal as errors at its form's fields; anything else is an error page.
+pub fn case_form_errors(
+    error: crate::cases::CaseError,
+) -> Result<cats_views::form::FormErrors, HttpError> {
+    match error {
+        crate::cases::CaseError::Invalid { field, message } => {
+            Ok(cats_views::form::FormErrors::one(field, message))
+        }
+        other => Err(other.into()),
+    }
+}
+
 impl From<crate::accounts::AccountError> for HttpError {
     fn from(error: crate::accounts::AccountError) -> Self {
         use crate::accounts::AccountError;

@@ -40,6 +40,33 @@ pub async fn render(
     render_with_topics(state, user, title, current, content, &[]).await
 }
 
+/// A case's live topic and its position now. Read it before reading the case, so the page
+/// subscribes from a point no later than what it shows and misses no change in between.
+pub async fn case_topic_now(
+    state: &AppState,
+    id: &str,
+) -> Result<(String, Position), super::error::HttpError> {
+    let topic = crate::live::topics::case_topic(id);
+    let position =
+        state.hub.position(&topic).await.map_err(|e| {
+            super::error::HttpError::Internal(anyhow::anyhow!("live position: {e}"))
+        })?;
+    Ok((topic, position))
+}
+
+/// A page about one case, live on its topic; 422 when it shows errors.
+pub async fn render_case_page(
+    state: &AppState,
+    user: &Principal,
+    title: &str,
+    content: Markup,
+    topic: (String, Position),
+    errors: &cats_views::form::FormErrors,
+) -> HttpResponse {
+    let response = render_with_topics(state, user, title, "/participants", content, &[topic]).await;
+    form_response(errors, response)
+}
+
 /// A page with topics of its own, each with the position read before the page's state was.
 pub async fn render_with_topics(
     state: &AppState,

@@ -4,7 +4,7 @@
 use super::current_user::{CurrentUser, Protected};
 use super::error::HttpError;
 use super::listing::{page_count, ListQuery};
-use super::page::{form_response, render, render_with_topics, see_other};
+use super::page::{case_topic_now, form_response, render, render_case_page, see_other};
 use super::routes;
 use super::state::AppState;
 use crate::accounts::Principal;
@@ -17,9 +17,8 @@ use crate::domain::candidate::CandidateSearch;
 use crate::domain::case_edit::{CaseField, FieldChange};
 use crate::domain::enrolment::EnrolmentStatus;
 use crate::external::OffenderRecord;
-use crate::format::{display_date, display_time};
+use crate::format::{display_date, display_time, full_name};
 use crate::live::case_view;
-use crate::live::topics::case_topic;
 use crate::store::participants::{self, ParticipantFilter, ParticipantRow};
 use crate::store::{org, users};
 use actix_web::{web, HttpResponse};
@@ -42,15 +41,6 @@ routes! {
 }
 
 const PER_PAGE: u64 = 25;
-
-fn full_name(first: &str, middle: Option<&str>, last: &str) -> String {
-    [Some(first), middle, Some(last)]
-        .into_iter()
-        .flatten()
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
 
 fn status_name(value: i64) -> &'static str {
     EnrolmentStatus::from_value(value).map_or("Unknown", EnrolmentStatus::display_name)
@@ -365,13 +355,7 @@ pub async fn render_case(
     id: &str,
     form: CaseForm<'_>,
 ) -> Result<HttpResponse, HttpError> {
-    // The topic's position is read before the case, so no change between the two is missed.
-    let topic = case_topic(id);
-    let position = state
-        .hub
-        .position(&topic)
-        .await
-        .map_err(|e| HttpError::Internal(anyhow::anyhow!("live position: {e}")))?;
+    let topic = case_topic_now(state, id).await?;
     let row = visible_case(state, user, id).await?;
     let mut db = state.store.db();
     let data = case_view::load(&mut db, &row.id)
@@ -387,7 +371,7 @@ pub async fn render_case(
     let page = CasePage {
         id: &row.id,
         name: &name,
-        topic: &topic,
+        topic: &topic.0,
         errors: form.errors,
         notice: form.notice,
         sections: vec![
@@ -398,17 +382,15 @@ pub async fn render_case(
             data.timeline_markup(),
         ],
     };
-    let topics = [(topic.clone(), position)];
-    let response = render_with_topics(
+    Ok(render_case_page(
         state,
         user,
         &name,
-        "/participants",
         case_page_view(&page),
-        &topics,
+        topic,
+        form.errors,
     )
-    .await;
-    Ok(form_response(form.errors, response))
+    .await)
 }
 
 /// `POST /participants/{id}/details`: saves the personal details, merging with changes

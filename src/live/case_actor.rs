@@ -140,10 +140,10 @@ impl CaseActors {
                 }
                 outcome
             }
-            Err(_) => Err(CaseError::Invalid {
-                field: "case",
-                message: "The case could not be opened for changes. Try again.".to_owned(),
-            }),
+            Err(_) => Err(CaseError::invalid(
+                "case",
+                "The case could not be opened for changes. Try again.",
+            )),
         }
     }
 

@@ -122,16 +122,11 @@ impl CaseData {
 
     /// The full name.
     pub fn name(&self) -> String {
-        [
-            Some(self.row.first_name.as_str()),
+        crate::format::full_name(
+            &self.row.first_name,
             self.row.middle_name.as_deref(),
-            Some(self.row.last_name.as_str()),
-        ]
-        .into_iter()
-        .flatten()
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+            &self.row.last_name,
+        )
     }
 
     fn person(&self, id: i64) -> String {
@@ -149,15 +144,12 @@ impl CaseData {
     pub fn facts(&self, today: time::Date) -> EnrolmentFacts {
         let assessment = match &self.assessment {
             None => AssessmentState::None,
-            Some((a, answered, scores)) if a.submitted_at.is_some() => {
-                let _ = answered;
-                AssessmentState::Scored {
-                    scores: scores
-                        .iter()
-                        .map(|(_, s)| (*s).clamp(0, 100) as u8)
-                        .collect(),
-                }
-            }
+            Some((a, _, scores)) if a.submitted_at.is_some() => AssessmentState::Scored {
+                scores: scores
+                    .iter()
+                    .map(|(_, s)| (*s).clamp(0, 100) as u8)
+                    .collect(),
+            },
             Some((_, answered, _)) => AssessmentState::InProgress {
                 answered: *answered,
                 total: all_questions().len(),

@@ -165,22 +165,42 @@ pub struct CheckboxesField<'a> {
 
 impl Render for CheckboxesField<'_> {
     fn render(&self) -> Markup {
-        let error = self.errors.get(self.name);
-        html! {
-            div.form-group.form-group--error[error.is_some()] id=(self.name) {
-                fieldset.fieldset {
-                    legend.legend { (self.legend) }
-                    @if let Some(hint) = self.hint { div.hint { (hint) } }
-                    @if let Some(message) = error {
-                        p.error-message { span.visually-hidden { "Error: " } (message) }
-                    }
-                    div.checkboxes {
-                        @for (index, (value, label, checked)) in self.options.iter().enumerate() {
-                            @let id = format!("{}-{}", self.name, index);
-                            div.checkbox {
-                                input id=(id) type="checkbox" name=(self.name) value=(value) checked[*checked];
-                                label for=(id) { (label) }
-                            }
+        choices(
+            self.name,
+            self.legend,
+            self.hint,
+            self.options,
+            self.errors,
+            ("checkboxes", "checkbox"),
+        )
+    }
+}
+
+/// A fieldset of checkboxes or radios: `(group class, input type)`, each option
+/// `(value, label, checked)`.
+fn choices(
+    name: &str,
+    legend: &str,
+    hint: Option<&str>,
+    options: &[(String, String, bool)],
+    errors: &FormErrors,
+    (group, kind): (&str, &str),
+) -> Markup {
+    let error = errors.get(name);
+    html! {
+        div.form-group.form-group--error[error.is_some()] id=(name) {
+            fieldset.fieldset {
+                legend.legend { (legend) }
+                @if let Some(hint) = hint { div.hint { (hint) } }
+                @if let Some(message) = error {
+                    p.error-message { span.visually-hidden { "Error: " } (message) }
+                }
+                div class=(group) {
+                    @for (index, (value, label, checked)) in options.iter().enumerate() {
+                        @let id = format!("{}-{}", name, index);
+                        div class=(kind) {
+                            input id=(id) type=(kind) name=(name) value=(value) checked[*checked];
+                            label for=(id) { (label) }
                         }
                     }
                 }
@@ -244,25 +264,14 @@ pub struct RadiosField<'a> {
 
 impl Render for RadiosField<'_> {
     fn render(&self) -> Markup {
-        let error = self.errors.get(self.name);
-        html! {
-            div.form-group.form-group--error[error.is_some()] id=(self.name) {
-                fieldset.fieldset {
-                    legend.legend { (self.legend) }
-                    @if let Some(hint) = self.hint { div.hint { (hint) } }
-                    @if let Some(message) = error { p.error-message { span.visually-hidden { "Error: " } (message) } }
-                    div.radios {
-                        @for (index, (value, label, checked)) in self.options.iter().enumerate() {
-                            @let id = format!("{}-{}", self.name, index);
-                            div.radio {
-                                input id=(id) type="radio" name=(self.name) value=(value) checked[*checked];
-                                label for=(id) { (label) }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        choices(
+            self.name,
+            self.legend,
+            self.hint,
+            self.options,
+            self.errors,
+            ("radios", "radio"),
+        )
     }
 }
 

@@ -1,6 +1,7 @@
 //! Participant pages: the list, finding a new participant, and the case overview.
 
-use crate::components::{Banner, Pagination, SummaryList, Tag};
+use super::case::status_tag;
+use crate::components::{Banner, Pagination, SummaryList};
 use crate::form::{CsrfField, ErrorSummary, FormErrors, SelectField, TextField};
 use maud::{html, Markup};
 
@@ -34,16 +35,6 @@ pub struct ParticipantList<'a> {
     pub statuses: &'a [(String, String)],
     /// Paging.
     pub pagination: Pagination<'a>,
-}
-
-fn status_tag(status: &'static str) -> Markup {
-    let colour = match status {
-        "Approved" => "green",
-        "Archived" | "Dormant" => "grey",
-        "Submitted to Provider" | "Submitted to Authority" => "yellow",
-        _ => "blue",
-    };
-    html! { (Tag { text: status, colour }) }
 }
 
 /// Renders the list.
