@@ -121,6 +121,10 @@
       if (incoming && incoming.id === id) morph(target, incoming);
     });
     fillTokens();
+    // Parts of the case the event does not carry (an assessment pathway being answered): a
+    // page showing one fetches itself again and merges it, keeping what is being changed.
+    var shown = (body.refetch || []).some(function (id) { return document.getElementById(id); });
+    if (shown) refetch();
   }
 
   // Fragments are rendered once for every viewer, so a form that appears in one (a "Submit"
@@ -206,13 +210,21 @@
     if (element.name === "csrf_token") return true;
     var field = element.getAttribute("data-base-for");
     if (!field) return false;
+    // The field, or the group of boxes of one question, that the base belongs to.
     var edited = document.getElementById(field);
-    return !!edited && isEdited(edited);
+    return !!edited && containsEdited(edited);
   }
 
   function isEdited(element) {
     if (element === document.activeElement) return true;
     if (element.tagName === "INPUT") {
+      // A radio group is one answer: changing it edits every button in it, so an incoming
+      // answer cannot tick another button and clear the person's choice.
+      if (element.type === "radio" && element.form && element.name) {
+        return Array.prototype.some.call(element.form.elements, function (other) {
+          return other.type === "radio" && other.name === element.name && other.checked !== other.defaultChecked;
+        });
+      }
       if (element.type === "checkbox" || element.type === "radio") {
         return element.checked !== element.defaultChecked;
       }

@@ -27,6 +27,9 @@ routes! {
     post "/participants/{id}/assessments/{assessment}/{pathway}" => save_pathway;
 }
 
+/// Joins a question's stored options into its one `base_` field (no option contains it).
+const BASE_SEPARATOR: &str = "|";
+
 fn pathway_of(letter: &str) -> Option<Pathway> {
     Pathway::ALL
         .into_iter()
@@ -185,14 +188,14 @@ async fn show_pathway(
                     .options
                     .iter()
                     .map(|o| {
-                        let was = stored.iter().any(|s| s == o);
-                        let now = match typed {
+                        let checked = match typed {
                             Some(t) => t.iter().any(|(k, v)| k == q.code && v == o),
-                            None => was,
+                            None => stored.iter().any(|s| s == o),
                         };
-                        (*o, now, was)
+                        (*o, checked)
                     })
                     .collect(),
+                base: stored.join(BASE_SEPARATOR),
             }
         })
         .collect();
@@ -245,7 +248,13 @@ pub async fn save_pathway(
     let (id, assessment, letter) = path.into_inner();
     let pathway = pathway_of(&letter).ok_or(HttpError::NotFound)?;
     let row = visible_case(&state, &user, &id).await?;
+    // Every question on the page sends its base; a question the form does not mention was not
+    // on the person's page and is left as it is.
     let changes: Vec<AnswerChange> = pathway_questions(pathway)
+        .filter(|q| {
+            let base = format!("base_{}", q.code);
+            form.iter().any(|(k, _)| *k == base)
+        })
         .map(|q| {
             let pick = |key: &str| {
                 form.iter()
@@ -255,7 +264,12 @@ pub async fn save_pathway(
             };
             AnswerChange {
                 question: q.code,
-                base: pick(&format!("base_{}", q.code)),
+                base: pick(&format!("base_{}", q.code))
+                    .iter()
+                    .flat_map(|b| b.split(BASE_SEPARATOR))
+                    .filter(|o| !o.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
                 wanted: pick(q.code),
             }
         })

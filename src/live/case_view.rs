@@ -469,7 +469,7 @@ impl CaseData {
             },
             // Pages showing a part of the case not in the fragments above (an assessment
             // pathway being answered) fetch themselves again, keeping what is being typed.
-            "refetch": ["assessment-form", "enrol-form"],
+            "refetch": ["assessment-form"],
         })
         .to_string()
     }

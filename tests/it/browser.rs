@@ -391,3 +391,82 @@ async fn two_people_on_one_case_see_each_others_saves_and_presence_without_losin
     let _ = kim.close().await;
     result.expect("live case flow");
 }
+
+/// Waits until the element's `checked` property is `expected`.
+async fn wait_checked(
+    client: &Client,
+    id: &str,
+    expected: bool,
+) -> Result<bool, Box<dyn std::error::Error>> {
+    for _ in 0..100 {
+        let checked = client.find(Locator::Id(id)).await?.prop("checked").await?;
+        if checked.as_deref() == Some(if expected { "true" } else { "false" }) {
+            return Ok(true);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Ok(false)
+}
+
+#[tokio::test]
+async fn a_colleagues_saved_answers_appear_live_and_never_replace_an_answer_being_changed() {
+    let Some(driver) = driver().await else { return };
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("app");
+    let (alex, assessment) = crate::enrolment::case_with_open_assessment(&app).await;
+    let path = format!("/participants/1CATS0001/assessments/{assessment}/A");
+    let kim = browser(&driver).await;
+    let result = async {
+        sign_in_as(&kim, &app.address, "colleague@provider-a.example").await?;
+        kim.goto(&format!("{}{path}", app.address)).await?;
+        wait_for_presence(&kim, &["Kim Colleague (you)"]).await?;
+        // Kim chooses "In a temporary job" for A1 and has not saved.
+        kim.find(Locator::Id("A1-3")).await?.click().await?;
+        // Alex saves A2 from another browser: it appears on Kim's page, and Kim's A1 stays.
+        alex.submit(&path, &path, &[("base_A2", ""), ("A2", "In the last year")])
+            .await
+            .expect_status(303);
+        assert!(
+            wait_checked(&kim, "A2-2", true).await?,
+            "Alex's answer shown live"
+        );
+        assert!(
+            wait_checked(&kim, "A1-3", true).await?,
+            "Kim's unsaved choice kept"
+        );
+        // Alex now answers A1 too. Kim's choice still stands on her page...
+        alex.submit(&path, &path, &[("base_A1", ""), ("A1", "Looking for work")])
+            .await
+            .expect_status(303);
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert!(
+            wait_checked(&kim, "A1-3", true).await?,
+            "an incoming answer never clears a choice being made"
+        );
+        assert!(wait_checked(&kim, "A1-2", false).await?);
+        // ...and saving it does not silently replace Alex's: Kim is told at the question.
+        kim.find(Locator::Css("#assessment-form button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        let message = kim
+            .wait()
+            .for_element(Locator::Css("#A1 .error-message"))
+            .await?
+            .text()
+            .await?;
+        assert!(message.contains("Looking for work"), "{message}");
+        screenshot(&kim, "assessment-clash").await;
+        Ok::<_, Box<dyn std::error::Error>>(())
+    }
+    .await;
+    let _ = kim.close().await;
+    result.expect("live assessment flow");
+    assert_eq!(
+        crate::enrolment::answer_of(&app, &assessment, "A1").await,
+        ["Looking for work"]
+    );
+    assert_eq!(
+        crate::enrolment::answer_of(&app, &assessment, "A2").await,
+        ["In the last year"]
+    );
+}

@@ -8,6 +8,7 @@ use cats::domain::assessment::all_questions;
 on_both_databases!(
     a_worker_enrols_a_participant_and_submits_to_provider_qa,
     an_upload_that_is_not_a_real_pdf_is_refused_and_stores_nothing,
+    answers_from_two_people_merge_per_question_and_a_clash_is_shown_at_the_question,
 );
 
 const CASE: &str = "1CATS0001";
@@ -182,11 +183,20 @@ async fn a_worker_enrols_a_participant_and_submits_to_provider_qa(app: TestApp) 
         .to_owned();
     for letter in ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'] {
         let path = format!("/participants/{CASE}/assessments/{assessment}/{letter}");
-        let answers: Vec<(&str, &str)> = all_questions()
+        // As the page posts them: each question's base (nothing stored yet) and its answer.
+        let questions: Vec<_> = all_questions()
             .iter()
             .filter(|q| q.code.starts_with(letter))
-            .map(|q| (q.code, *q.options.last().expect("options")))
             .collect();
+        let bases: Vec<String> = questions
+            .iter()
+            .map(|q| format!("base_{}", q.code))
+            .collect();
+        let mut answers: Vec<(&str, &str)> = Vec::new();
+        for (q, base) in questions.iter().zip(&bases) {
+            answers.push((base.as_str(), ""));
+            answers.push((q.code, *q.options.last().expect("options")));
+        }
         let saved = worker.submit(&path, &path, &answers).await;
         assert_eq!(saved.status, 303, "{letter}: {}", saved.body);
     }
@@ -283,4 +293,137 @@ async fn an_upload_that_is_not_a_real_pdf_is_refused_and_stores_nothing(app: Tes
     assert_eq!(app.sql_one("SELECT COUNT(*) FROM documents").await, 0);
     assert_eq!(app.sql_one("SELECT COUNT(*) FROM consents").await, 0);
     assert_eq!(status_of(&app).await, 0, "still Identified");
+}
+
+/// Dale's case with the enrolment location set and an assessment started: the worker's
+/// client and the assessment's id.
+pub async fn case_with_open_assessment(app: &TestApp) -> (Client, String) {
+    let worker = create_case(app).await;
+    let base = format!("/participants/{CASE}/enrol");
+    let current = app
+        .sql_one(&format!(
+            "SELECT current_location_id FROM participants WHERE id = '{CASE}'"
+        ))
+        .await;
+    worker
+        .submit(
+            &format!("{base}/location"),
+            &format!("{base}/location"),
+            &[("location", &current.to_string())],
+        )
+        .await
+        .expect_status(303);
+    let started = worker
+        .submit(
+            &format!("/participants/{CASE}"),
+            &format!("/participants/{CASE}/assessments"),
+            &[],
+        )
+        .await;
+    let first = started.location.clone().expect("to the first pathway");
+    let id = first
+        .trim_end_matches("/A")
+        .rsplit('/')
+        .next()
+        .expect("id")
+        .to_owned();
+    (worker, id)
+}
+
+/// The value of the hidden `base_<code>` field in a pathway page.
+fn base_of(page: &Page, code: &str) -> String {
+    let marker = format!("name=\"base_{code}\" value=\"");
+    let at = page.body.find(&marker).expect("base field") + marker.len();
+    page.body[at..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The stored options of one question.
+pub async fn answer_of(app: &TestApp, assessment: &str, code: &str) -> Vec<String> {
+    let id: i64 = assessment.parse().expect("id");
+    let mut db = app.store.db();
+    cats::store::assessments::answers(&mut db, id)
+        .await
+        .expect("answers")
+        .into_iter()
+        .filter(|(q, _)| q == code)
+        .map(|(_, o)| o)
+        .collect()
+}
+
+async fn answers_from_two_people_merge_per_question_and_a_clash_is_shown_at_the_question(
+    app: TestApp,
+) {
+    let (worker, assessment) = case_with_open_assessment(&app).await;
+    let path = format!("/participants/{CASE}/assessments/{assessment}/A");
+    let colleague = app.signed_in("colleague@provider-a.example").await;
+    // Both open the Working pathway while nothing is answered.
+    let stale = colleague.get(&path).await;
+    assert_eq!(base_of(&stale, "A1"), "");
+    worker
+        .submit(
+            &path,
+            &path,
+            &[
+                ("base_A1", ""),
+                ("A1", "Looking for work"),
+                ("base_A2", ""),
+                ("A2", "Over a year ago"),
+            ],
+        )
+        .await
+        .expect_status(303);
+    // The colleague saves from the page loaded before: A3 is new to everyone and lands; A1
+    // was answered by the worker meanwhile, so it is a clash, told at the question.
+    let clash = colleague
+        .post(
+            &path,
+            &[
+                ("csrf_token", &stale.csrf()),
+                ("base_A1", &base_of(&stale, "A1")),
+                ("A1", "In a permanent job"),
+                ("base_A3", &base_of(&stale, "A3")),
+                ("A3", "No"),
+            ],
+        )
+        .await;
+    assert_eq!(clash.status, 422, "{}", clash.body);
+    assert!(
+        clash
+            .body
+            .contains("Someone else saved “Looking for work” here"),
+        "{}",
+        clash.body
+    );
+    assert_eq!(
+        answer_of(&app, &assessment, "A1").await,
+        ["Looking for work"]
+    );
+    assert_eq!(
+        answer_of(&app, &assessment, "A2").await,
+        ["Over a year ago"],
+        "untouched by the colleague"
+    );
+    assert_eq!(answer_of(&app, &assessment, "A3").await, ["No"]);
+    // The re-shown page keeps the colleague's choice, now based on the worker's answer:
+    // saving again is a deliberate choice and lands.
+    assert_eq!(base_of(&clash, "A1"), "Looking for work");
+    colleague
+        .post(
+            &path,
+            &[
+                ("csrf_token", &clash.csrf()),
+                ("base_A1", &base_of(&clash, "A1")),
+                ("A1", "In a permanent job"),
+            ],
+        )
+        .await
+        .expect_status(303);
+    assert_eq!(
+        answer_of(&app, &assessment, "A1").await,
+        ["In a permanent job"]
+    );
 }

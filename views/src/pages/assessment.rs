@@ -71,8 +71,12 @@ pub struct QuestionView {
     pub hint: Option<&'static str>,
     /// Tick several.
     pub multiple: bool,
-    /// (option, checked now, checked in the stored answer).
-    pub options: Vec<(&'static str, bool, bool)>,
+    /// (option, checked).
+    pub options: Vec<(&'static str, bool)>,
+    /// The stored answer the page was rendered from, sent back as the save's base (one field
+    /// per question, so a colleague's answer arriving live never adds a base for a question
+    /// being changed here).
+    pub base: String,
 }
 
 /// A pathway page.
@@ -111,15 +115,15 @@ pub fn pathway_page(page: &PathwayPage<'_>, csrf: &str) -> Markup {
                         @if let Some(hint) = question.hint { div.hint { (hint) } }
                         @if question.multiple { div.hint { "Tick all that apply." } }
                         @if let Some(message) = error { p.error-message { span.visually-hidden { "Error: " } (message) } }
+                        input type="hidden" name={ "base_" (question.code) } value=(question.base) data-base-for=(question.code);
                         div class=(if question.multiple { "checkboxes" } else { "radios" }) {
-                            @for (index, (option, checked, stored)) in question.options.iter().enumerate() {
+                            @for (index, (option, checked)) in question.options.iter().enumerate() {
                                 @let id = format!("{}-{}", question.code, index);
                                 div class=(if question.multiple { "checkbox" } else { "radio" }) {
                                     input id=(id) type=(if question.multiple { "checkbox" } else { "radio" })
                                         name=(question.code) value=(option) checked[*checked];
                                     label for=(id) { (option) }
                                 }
-                                @if *stored { input type="hidden" name={ "base_" (question.code) } value=(option) data-base-for=(id); }
                             }
                         }
                     }
