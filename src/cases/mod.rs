@@ -5,6 +5,7 @@ pub mod assess;
 pub mod create;
 pub mod edit;
 pub mod enrol;
+pub mod review;
 pub mod submit;
 
 use crate::external::DmsError;
@@ -21,6 +22,9 @@ pub enum CaseError {
         /// What is wrong.
         message: String,
     },
+    /// The user may not do this at all (their role or scope).
+    #[error("not allowed")]
+    Forbidden,
     /// The offender-data service could not answer.
     #[error(transparent)]
     External(#[from] DmsError),

@@ -89,6 +89,7 @@ pub async fn submit_to_provider(
     )
     .await?;
     case_view::publish_in(&mut tx, id, now).await?;
+    crate::live::queues::publish_queues_in(&mut tx, now).await?;
     tx.commit().await?;
     Ok(())
 }

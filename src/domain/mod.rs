@@ -10,6 +10,7 @@ pub mod identity_event;
 pub mod location;
 pub mod password;
 pub mod permission;
+pub mod qa;
 pub mod role;
 pub mod tenant;
 pub mod user;

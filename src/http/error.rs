@@ -53,6 +53,7 @@ impl From<crate::cases::CaseError> for HttpError {
         use crate::cases::CaseError;
         match error {
             CaseError::Invalid { message, .. } => HttpError::BadRequest(message),
+            CaseError::Forbidden => HttpError::Forbidden,
             CaseError::Store(error) => error.into(),
             other => HttpError::Internal(other.into()),
         }

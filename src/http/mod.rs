@@ -13,10 +13,12 @@ pub mod health;
 pub mod home;
 pub mod listing;
 pub mod live;
+pub mod notifications;
 pub mod observe;
 pub mod organisation;
 pub mod page;
 pub mod participants;
+pub mod queues;
 pub mod state;
 pub mod upload;
 
@@ -69,6 +71,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     participants::routes(cfg);
     enrol::routes(cfg);
     assessment::routes(cfg);
+    queues::routes(cfg);
+    notifications::routes(cfg);
 }
 
 /// Every route of the application.
@@ -84,6 +88,8 @@ pub fn all_routes() -> Vec<RouteInfo> {
         participants::ROUTES,
         enrol::ROUTES,
         assessment::ROUTES,
+        queues::ROUTES,
+        notifications::ROUTES,
     ]
     .concat()
 }

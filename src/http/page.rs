@@ -5,6 +5,7 @@ use super::assets;
 use super::state::AppState;
 use crate::accounts::Principal;
 use crate::live::topics::{tenant_topic, user_topic};
+use crate::store::notifications;
 use actix_web::http::header;
 use actix_web::HttpResponse;
 use cats_actors::Position;
@@ -14,6 +15,12 @@ use maud::Markup;
 /// The navigation for a user: only what their roles let them use.
 pub fn nav_for(user: &Principal, current: &str) -> Vec<NavLink> {
     let mut links = vec![("/", "Home"), ("/participants", "Participants")];
+    if crate::domain::qa::Queue::ALL
+        .iter()
+        .any(|queue| user.can(queue.permission()))
+    {
+        links.push(("/queues", "Queues"));
+    }
     if user.roles.can_administer_users() {
         links.push(("/admin/users", "Users"));
         links.push(("/admin/organisation", "Organisation"));
@@ -103,6 +110,15 @@ pub async fn render_with_topics(
         idle_warning_seconds: state.settings.auth.idle_warning_seconds,
         user_id: user.user_id.to_string(),
         live_topics,
+        unread_notifications: match notifications::unread_count(&mut state.store.db(), user.user_id)
+            .await
+        {
+            Ok(unread) => Some(unread),
+            Err(error) => {
+                tracing::warn!(%error, "unread notifications unavailable; page renders without the bell");
+                None
+            }
+        },
     };
     let nav = if user.must_change_password {
         Vec::new()

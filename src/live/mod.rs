@@ -5,4 +5,5 @@ pub mod case_actor;
 pub mod case_view;
 pub mod fragments;
 pub mod gate;
+pub mod queues;
 pub mod topics;

@@ -17,6 +17,11 @@ pub fn case_topic(participant: &str) -> String {
     format!("case:{participant}")
 }
 
+/// The queues' topic. Its events name the parts of queue pages to fetch again and carry no
+/// data, so any signed-in user may join; what each page then shows is decided by its own
+/// permission-checked request.
+pub const QUEUES_TOPIC: &str = "qa:queues";
+
 /// The case a topic is about, if it is a case topic.
 pub fn case_of(topic: &str) -> Option<&str> {
     topic.strip_prefix("case:").filter(|id| !id.is_empty())
@@ -31,7 +36,7 @@ pub fn may_join(user_id: i64, tenant: &TenantId, topic: &str) -> bool {
     if let Some(id) = topic.strip_prefix("tenant:") {
         return id == tenant.as_str();
     }
-    false
+    topic == QUEUES_TOPIC
 }
 
 #[cfg(test)]
@@ -47,6 +52,12 @@ mod tests {
         assert!(may_join(7, &tenant("1.1."), "user:7"));
         assert!(!may_join(7, &tenant("1.1."), "user:8"));
         assert!(!may_join(7, &tenant("1.1."), "user:7x"));
+    }
+
+    #[test]
+    fn anyone_signed_in_may_join_the_queues_topic_but_no_other_qa_topic() {
+        assert!(may_join(7, &tenant("1.1.1.1.1."), QUEUES_TOPIC));
+        assert!(!may_join(7, &tenant("1.1.1.1.1."), "qa:secret"));
     }
 
     #[test]

@@ -416,3 +416,21 @@ pub async fn rights_to_work(
         .to_owned();
     q.all(&query).await
 }
+
+/// Grants consent at a first approval: the date of first consent becomes the latest consent's
+/// date, once; later approvals leave both alone.
+pub async fn grant_consent(
+    tx: &mut Tx,
+    id: &str,
+    latest_consent: Option<Date>,
+) -> Result<(), StoreError> {
+    let update = Query::update()
+        .table(Participants::Table)
+        .value(Participants::ConsentStatus, "granted")
+        .value(Participants::DateOfFirstConsent, latest_consent)
+        .and_where(Expr::col(Participants::Id).eq(id))
+        .and_where(Expr::col(Participants::ConsentStatus).ne("granted"))
+        .to_owned();
+    tx.execute(&update).await?;
+    Ok(())
+}

@@ -358,6 +358,71 @@ pub enum QaEntries {
     Outcome,
 }
 
+/// `qa_notes`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum QaNotes {
+    Table,
+    Id,
+    EntryId,
+    ParticipantId,
+    UserId,
+    Outcome,
+    Message,
+    Internal,
+    ReturnReason,
+    FeedbackType,
+    CreatedAt,
+}
+
+/// `provider_feedback`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum ProviderFeedback {
+    Table,
+    Id,
+    ParticipantId,
+    EntryId,
+    Kind,
+    Reason,
+    Message,
+    TenantId,
+    SupportWorkerId,
+    ReviewerId,
+    CreatedAt,
+}
+
+/// `qa1_feedback`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum Qa1Feedback {
+    Table,
+    Id,
+    ParticipantId,
+    EntryId,
+    RecipientId,
+    SenderId,
+    Reason,
+    Message,
+    CreatedAt,
+    ReadAt,
+}
+
+/// `notifications`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum Notifications {
+    Table,
+    Id,
+    UserId,
+    Heading,
+    Details,
+    Link,
+    DedupeKey,
+    CreatedAt,
+    ReadAt,
+}
+
 /// `outbox`
 #[derive(Iden, Clone, Copy)]
 #[allow(missing_docs)]

@@ -11,7 +11,7 @@ on_both_databases!(
     answers_from_two_people_merge_per_question_and_a_clash_is_shown_at_the_question,
 );
 
-const CASE: &str = "1CATS0001";
+pub const CASE: &str = "1CATS0001";
 
 async fn create_case(app: &TestApp) -> Client {
     let worker = app.signed_in("worker@provider-a.example").await;
@@ -181,25 +181,7 @@ async fn a_worker_enrols_a_participant_and_submits_to_provider_qa(app: TestApp) 
         .next()
         .expect("id")
         .to_owned();
-    for letter in ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'] {
-        let path = format!("/participants/{CASE}/assessments/{assessment}/{letter}");
-        // As the page posts them: each question's base (nothing stored yet) and its answer.
-        let questions: Vec<_> = all_questions()
-            .iter()
-            .filter(|q| q.code.starts_with(letter))
-            .collect();
-        let bases: Vec<String> = questions
-            .iter()
-            .map(|q| format!("base_{}", q.code))
-            .collect();
-        let mut answers: Vec<(&str, &str)> = Vec::new();
-        for (q, base) in questions.iter().zip(&bases) {
-            answers.push((base.as_str(), ""));
-            answers.push((q.code, *q.options.last().expect("options")));
-        }
-        let saved = worker.submit(&path, &path, &answers).await;
-        assert_eq!(saved.status, 303, "{letter}: {}", saved.body);
-    }
+    answer_every_question(&worker, &assessment).await;
     let submitted = worker
         .submit(
             &format!("/participants/{CASE}/assessments/{assessment}"),
@@ -328,6 +310,68 @@ pub async fn case_with_open_assessment(app: &TestApp) -> (Client, String) {
         .expect("id")
         .to_owned();
     (worker, id)
+}
+
+/// Answers every question of the assessment, pathway by pathway, as the pages post them (each
+/// question's base, nothing stored yet, and its last option: enough reds to be eligible).
+async fn answer_every_question(worker: &Client, assessment: &str) {
+    for letter in ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'] {
+        let path = format!("/participants/{CASE}/assessments/{assessment}/{letter}");
+        // As the page posts them: each question's base (nothing stored yet) and its answer.
+        let questions: Vec<_> = all_questions()
+            .iter()
+            .filter(|q| q.code.starts_with(letter))
+            .collect();
+        let bases: Vec<String> = questions
+            .iter()
+            .map(|q| format!("base_{}", q.code))
+            .collect();
+        let mut answers: Vec<(&str, &str)> = Vec::new();
+        for (q, base) in questions.iter().zip(&bases) {
+            answers.push((base.as_str(), ""));
+            answers.push((q.code, *q.options.last().expect("options")));
+        }
+        let saved = worker.submit(&path, &path, &answers).await;
+        assert_eq!(saved.status, 303, "{letter}: {}", saved.body);
+    }
+}
+
+/// Dale's case submitted to provider QA by the worker (consent today, British, an eligible
+/// assessment): the worker's client.
+pub async fn submitted_case(app: &TestApp) -> Client {
+    let (worker, assessment) = case_with_open_assessment(app).await;
+    let base = format!("/participants/{CASE}/enrol");
+    let saved = upload(
+        &worker,
+        &format!("{base}/consent"),
+        &consent_fields(),
+        ("consent.pdf", "application/pdf", pdf()),
+    )
+    .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    worker
+        .submit(&format!("{base}/check"), &format!("{base}/check"), &[])
+        .await
+        .expect_status(303);
+    answer_every_question(&worker, &assessment).await;
+    worker
+        .submit(
+            &format!("/participants/{CASE}/assessments/{assessment}"),
+            &format!("/participants/{CASE}/assessments/{assessment}/submit"),
+            &[],
+        )
+        .await
+        .expect_status(303);
+    worker
+        .submit(
+            &format!("/participants/{CASE}"),
+            &format!("/participants/{CASE}/submit"),
+            &[("justification", "Needs help with housing and money")],
+        )
+        .await
+        .expect_status(303);
+    assert_eq!(status_of(app).await, 1, "Submitted to Provider");
+    worker
 }
 
 /// The value of the hidden `base_<code>` field in a pathway page.

@@ -24,7 +24,8 @@ async fn every_post_route_refuses_a_missing_csrf_token(app: TestApp) {
             .replace("{id}", &target.to_string())
             .replace("{assessment}", "1")
             .replace("{pathway}", "A")
-            .replace("{document}", "1");
+            .replace("{document}", "1")
+            .replace("{queue}", "pqa");
         let page = admin
             .post(
                 &path,
@@ -101,6 +102,7 @@ async fn every_route_refuses_anonymous_and_other_tenant_callers(app: TestApp) {
             .replace("{assessment}", "1")
             .replace("{pathway}", "A")
             .replace("{document}", "1")
+            .replace("{queue}", "pqa")
             .replace("{name}", "missing.css");
         if route.public {
             continue;

@@ -94,3 +94,26 @@ impl Render for Pagination<'_> {
         }
     }
 }
+
+/// The id of the header's notifications link, replaced live when a notification arrives.
+pub const NOTIFICATION_BELL: &str = "notification-bell";
+
+/// The header's link to the notifications, with the unread count.
+pub struct NotificationBell {
+    /// Unread notifications.
+    pub unread: i64,
+}
+
+impl Render for NotificationBell {
+    fn render(&self) -> Markup {
+        html! {
+            a #notification-bell .notification-bell href="/notifications"
+                aria-label={ "Notifications, " (self.unread) " unread" } {
+                "Notifications"
+                @if self.unread > 0 {
+                    " " span.notification-bell__count { (self.unread) }
+                }
+            }
+        }
+    }
+}

@@ -42,6 +42,8 @@ pub struct UserChrome {
     pub user_id: String,
     /// The page's live topics as JSON: `[{"topic":…,"epoch":…,"seq":…}]`.
     pub live_topics: String,
+    /// Unread notifications (the bell is shown when known).
+    pub unread_notifications: Option<i64>,
 }
 
 /// Everything around a page's content.
@@ -83,6 +85,9 @@ pub fn layout(chrome: &Chrome<'_>, content: Markup) -> Markup {
                                 span #live-status .live-status data-state="offline" role="status" { "Offline" }
                                 span.header__name { (user.name) }
                                 span.header__tenant { (user.tenant) }
+                                @if let Some(unread) = user.unread_notifications {
+                                    (crate::components::NotificationBell { unread })
+                                }
                                 form.inline method="post" action="/sign-out" {
                                     input type="hidden" name="csrf_token" value=(user.csrf_token);
                                     button.link-button type="submit" { "Sign out" }

@@ -9,4 +9,5 @@ pub mod errors;
 pub mod home;
 pub mod organisation;
 pub mod participants;
+pub mod queues;
 pub mod sign_in;

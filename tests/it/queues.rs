@@ -1,0 +1,540 @@
+//! Enrolment QA over HTTP, on both databases: a submitted case passes provider QA, QA1 and
+//! QA2 (or escalation) to approval; every return sends it back with its message; a reviewer
+//! never decides their own QA1, an entry they have not taken, or a stale form; and "next" never
+//! hands one entry to two reviewers on two instances.
+
+use crate::enrolment::{submitted_case, CASE};
+use crate::support::{on_both_databases, Backend, Client, Page, TestApp};
+
+on_both_databases!(
+    an_enrolment_passes_provider_qa_qa1_and_qa2_to_approval,
+    every_return_sends_the_case_back_with_its_message_and_escalation_approves,
+    a_qa2_reviewer_never_decides_their_own_qa1_entry,
+    a_decision_on_an_entry_not_taken_or_on_a_stale_form_changes_nothing,
+    internal_notes_are_never_shown_to_provider_users,
+);
+
+/// The case's open entry in `queue`.
+async fn open_entry(app: &TestApp, queue: &str) -> i64 {
+    app.sql_one(&format!(
+        "SELECT id FROM qa_entries WHERE participant_id = '{CASE}' AND queue = '{queue}' AND completed_at IS NULL"
+    ))
+    .await
+}
+
+async fn status_of(app: &TestApp) -> i64 {
+    app.sql_one(&format!(
+        "SELECT enrolment_status FROM participants WHERE id = '{CASE}'"
+    ))
+    .await
+}
+
+/// The hidden case version on a review page.
+fn version_of(page: &Page) -> String {
+    let marker = "name=\"version\" value=\"";
+    let at = page.body.find(marker).expect("decision form") + marker.len();
+    page.body[at..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Posts a decision from the review page as it stands now.
+async fn decide(client: &Client, entry: i64, fields: &[(&str, &str)]) -> Page {
+    let path = format!("/queues/entries/{entry}");
+    let page = client.get(&path).await;
+    page.expect_status(200);
+    let version = version_of(&page);
+    let token = page.csrf();
+    let mut all = vec![
+        ("csrf_token", token.as_str()),
+        ("version", version.as_str()),
+    ];
+    all.extend_from_slice(fields);
+    client.post(&path, &all).await
+}
+
+/// Takes a listed entry (provider QA, escalation).
+async fn take(client: &Client, entry: i64) {
+    let path = format!("/queues/entries/{entry}");
+    client
+        .submit(&path, &format!("{path}/take"), &[])
+        .await
+        .expect_status(303);
+}
+
+/// "Review the next entry": the entry handed out.
+async fn next(client: &Client, queue: &str) -> Option<i64> {
+    let page = client
+        .submit(
+            &format!("/queues/{queue}"),
+            &format!("/queues/{queue}/next"),
+            &[],
+        )
+        .await;
+    page.expect_status(303);
+    let location = page.location.expect("redirect");
+    location
+        .strip_prefix("/queues/entries/")
+        .map(|id| id.parse().expect("entry id"))
+}
+
+async fn an_enrolment_passes_provider_qa_qa1_and_qa2_to_approval(app: TestApp) {
+    let worker = submitted_case(&app).await;
+    // Provider QA: the entry is listed for the provider's QA user, who takes and accepts it.
+    let pqa = app.signed_in("pqa@provider-a.example").await;
+    let list = pqa.get("/queues/pqa").await;
+    list.expect_status(200);
+    assert!(list.body.contains(CASE), "the PQA queue lists the case");
+    let entry = open_entry(&app, "pqa").await;
+    take(&pqa, entry).await;
+    assert!(pqa
+        .get("/queues/pqa")
+        .await
+        .body
+        .contains("Being reviewed by you"));
+    decide(&pqa, entry, &[("outcome", "accept")])
+        .await
+        .expect_status(303);
+    assert_eq!(status_of(&app).await, 2, "Submitted to Authority");
+    // QA1: "next" hands the officer the entry; they accept it and it moves to QA2.
+    let officer = app.signed_in("qa.officer@justice.gov.uk").await;
+    let qa1 = next(&officer, "qa1").await.expect("a QA1 entry");
+    assert_eq!(qa1, open_entry(&app, "qa1").await);
+    decide(
+        &officer,
+        qa1,
+        &[
+            ("outcome", "accept"),
+            ("message", "Consent and scores checked"),
+        ],
+    )
+    .await
+    .expect_status(303);
+    assert_eq!(status_of(&app).await, 2, "QA1 leaves the status alone");
+    // QA2: accepted with no feedback: approved, consent granted, the worker told.
+    let support = app.signed_in("qa.support@justice.gov.uk").await;
+    let qa2 = next(&support, "qa2").await.expect("a QA2 entry");
+    decide(
+        &support,
+        qa2,
+        &[("outcome", "accept"), ("feedback_type", "none")],
+    )
+    .await
+    .expect_status(303);
+    assert_eq!(status_of(&app).await, 3, "Approved");
+    assert_eq!(
+        app.sql_one(&format!("SELECT COUNT(*) FROM participants WHERE id = '{CASE}' AND consent_status = 'granted' AND date_of_first_consent IS NOT NULL")).await,
+        1
+    );
+    assert_eq!(
+        app.sql_one(&format!("SELECT COUNT(*) FROM qa_entries WHERE participant_id = '{CASE}' AND completed_at IS NULL")).await,
+        0,
+        "no queue holds the approved case"
+    );
+    let bell = worker.get("/notifications").await;
+    assert!(bell.body.contains("Enrolment approved"));
+    assert!(bell.body.contains("Notifications, 1 unread"));
+    let case = worker.get(&format!("/participants/{CASE}")).await;
+    assert!(case.body.contains("Enrolment approved"));
+    // Reading it clears the count.
+    worker
+        .submit("/notifications", "/notifications/read", &[])
+        .await
+        .expect_status(303);
+    assert!(worker
+        .get("/")
+        .await
+        .body
+        .contains("Notifications, 0 unread"));
+}
+
+async fn every_return_sends_the_case_back_with_its_message_and_escalation_approves(app: TestApp) {
+    let worker = submitted_case(&app).await;
+    let pqa = app.signed_in("pqa@provider-a.example").await;
+    let entry = open_entry(&app, "pqa").await;
+    take(&pqa, entry).await;
+    // A return without a message is refused at the field, and nothing changes.
+    let refused = decide(&pqa, entry, &[("outcome", "return"), ("message", " ")]).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.body.contains("Explain why the case is returned"));
+    assert_eq!(status_of(&app).await, 1);
+    // With one, the case goes back to Enrolling and the owner is told why.
+    decide(
+        &pqa,
+        entry,
+        &[
+            ("outcome", "return"),
+            ("message", "Consent form is unsigned"),
+        ],
+    )
+    .await
+    .expect_status(303);
+    assert_eq!(status_of(&app).await, 6, "Enrolling");
+    let told = worker.get("/notifications").await;
+    assert!(told.body.contains("Consent form is unsigned"));
+    // Resubmitted, accepted by PQA, returned by QA1 (still goes to QA2), returned by QA2.
+    worker
+        .submit(
+            &format!("/participants/{CASE}"),
+            &format!("/participants/{CASE}/submit"),
+            &[("justification", "Needs help with housing and money")],
+        )
+        .await
+        .expect_status(303);
+    let entry = open_entry(&app, "pqa").await;
+    take(&pqa, entry).await;
+    decide(&pqa, entry, &[("outcome", "accept")])
+        .await
+        .expect_status(303);
+    let officer = app.signed_in("qa.officer@justice.gov.uk").await;
+    let qa1 = next(&officer, "qa1").await.expect("QA1 entry");
+    let no_message = decide(&officer, qa1, &[("outcome", "return")]).await;
+    assert_eq!(no_message.status, 422);
+    decide(
+        &officer,
+        qa1,
+        &[("outcome", "return"), ("message", "Right to work unclear")],
+    )
+    .await
+    .expect_status(303);
+    let support = app.signed_in("qa.support@justice.gov.uk").await;
+    let qa2 = next(&support, "qa2").await.expect("QA2 entry");
+    let no_reason = decide(
+        &support,
+        qa2,
+        &[("outcome", "return"), ("message", "Please fix")],
+    )
+    .await;
+    assert_eq!(no_reason.status, 422);
+    assert!(no_reason.body.contains("Choose why the case is returned"));
+    decide(
+        &support,
+        qa2,
+        &[
+            ("outcome", "return"),
+            ("return_reason", "Incorrect / Missing Paperwork"),
+            ("message", "Upload the signed consent"),
+        ],
+    )
+    .await
+    .expect_status(303);
+    assert_eq!(status_of(&app).await, 1, "back to Submitted to Provider");
+    assert_eq!(
+        app.sql_one(&format!("SELECT COUNT(*) FROM provider_feedback WHERE participant_id = '{CASE}' AND kind = 'returned' AND reason = 'Incorrect / Missing Paperwork'")).await,
+        1
+    );
+    // The previous PQA reviewer hears of it.
+    assert!(pqa
+        .get("/notifications")
+        .await
+        .body
+        .contains("Enrolment returned from CFO"));
+    // Round again: PQA accept, QA1 accept, QA2 escalates, the QA manager approves.
+    let entry = open_entry(&app, "pqa").await;
+    take(&pqa, entry).await;
+    decide(&pqa, entry, &[("outcome", "accept")])
+        .await
+        .expect_status(303);
+    let qa1 = next(&officer, "qa1").await.expect("QA1 entry");
+    decide(&officer, qa1, &[("outcome", "accept")])
+        .await
+        .expect_status(303);
+    let qa2 = next(&support, "qa2").await.expect("QA2 entry");
+    let bare = decide(&support, qa2, &[("outcome", "escalate")]).await;
+    assert_eq!(bare.status, 422);
+    decide(
+        &support,
+        qa2,
+        &[("outcome", "escalate"), ("message", "Second opinion")],
+    )
+    .await
+    .expect_status(303);
+    let manager = app.signed_in("qa.manager@justice.gov.uk").await;
+    let escalated = open_entry(&app, "escalation").await;
+    take(&manager, escalated).await;
+    decide(
+        &manager,
+        escalated,
+        &[
+            ("outcome", "accept"),
+            ("feedback_type", "advisory"),
+            ("message", "Keep consent forms legible"),
+            ("qa1_feedback_reason", "Positive Recognition"),
+            ("qa1_feedback_message", "Good catch"),
+        ],
+    )
+    .await
+    .expect_status(303);
+    assert_eq!(status_of(&app).await, 3, "Approved");
+    assert_eq!(
+        app.sql_one(&format!("SELECT COUNT(*) FROM provider_feedback WHERE participant_id = '{CASE}' AND kind = 'advisory'")).await,
+        1
+    );
+    let officer_id = app.user_id("qa.officer@justice.gov.uk").await;
+    assert_eq!(
+        app.sql_one(&format!("SELECT COUNT(*) FROM qa1_feedback WHERE recipient_id = {officer_id} AND reason = 'Positive Recognition'")).await,
+        1
+    );
+}
+
+async fn a_qa2_reviewer_never_decides_their_own_qa1_entry(app: TestApp) {
+    submitted_case(&app).await;
+    let pqa = app.signed_in("pqa@provider-a.example").await;
+    let entry = open_entry(&app, "pqa").await;
+    take(&pqa, entry).await;
+    decide(&pqa, entry, &[("outcome", "accept")])
+        .await
+        .expect_status(303);
+    // The QA support manager does QA1 ...
+    let support = app.signed_in("qa.support@justice.gov.uk").await;
+    let qa1 = next(&support, "qa1").await.expect("QA1 entry");
+    decide(&support, qa1, &[("outcome", "accept")])
+        .await
+        .expect_status(303);
+    // ... so "next" in QA2 has nothing for them.
+    assert_eq!(next(&support, "qa2").await, None);
+    let empty = support.get("/queues/qa2?notice=empty").await;
+    assert!(empty.body.contains("no entry waiting that you may review"));
+    // Even holding the entry (claimed behind the rules' back), the decision is refused.
+    let qa2 = open_entry(&app, "qa2").await;
+    let support_id = app.user_id("qa.support@justice.gov.uk").await;
+    app.sql(&format!(
+        "UPDATE qa_entries SET claimed_by = {support_id} WHERE id = {qa2}"
+    ))
+    .await;
+    let path = format!("/queues/entries/{qa2}");
+    let token = support.get("/queues/qa2").await.csrf();
+    let version = app
+        .sql_one(&format!(
+            "SELECT version FROM participants WHERE id = '{CASE}'"
+        ))
+        .await
+        .to_string();
+    let refused = support
+        .post(
+            &path,
+            &[
+                ("csrf_token", &token),
+                ("version", &version),
+                ("outcome", "accept"),
+                ("feedback_type", "none"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.body.contains("someone else must do QA2"));
+    assert_eq!(status_of(&app).await, 2, "still Submitted to Authority");
+    assert_eq!(
+        open_entry(&app, "qa2").await,
+        qa2,
+        "the entry is still open"
+    );
+}
+
+async fn a_decision_on_an_entry_not_taken_or_on_a_stale_form_changes_nothing(app: TestApp) {
+    let worker = submitted_case(&app).await;
+    let pqa = app.signed_in("pqa@provider-a.example").await;
+    let entry = open_entry(&app, "pqa").await;
+    let path = format!("/queues/entries/{entry}");
+    // Not taken: the page offers to take it, and a posted decision is refused.
+    let page = pqa.get(&path).await;
+    assert!(page.body.contains("Review this entry"));
+    let version = app
+        .sql_one(&format!(
+            "SELECT version FROM participants WHERE id = '{CASE}'"
+        ))
+        .await
+        .to_string();
+    let refused = pqa
+        .post(
+            &path,
+            &[
+                ("csrf_token", &page.csrf()),
+                ("version", &version),
+                ("outcome", "accept"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(refused
+        .body
+        .contains("Take this entry before you decide it"));
+    assert_eq!(status_of(&app).await, 1);
+    // Taken, but the case changed since the form was loaded: look again first.
+    take(&pqa, entry).await;
+    let form = pqa.get(&path).await;
+    let stale_version = version_of(&form);
+    worker
+        .submit(
+            &format!("/participants/{CASE}"),
+            &format!("/participants/{CASE}/details"),
+            &[("notes", "Moved wing"), ("base_notes", "")],
+        )
+        .await;
+    let stale = pqa
+        .post(
+            &path,
+            &[
+                ("csrf_token", &form.csrf()),
+                ("version", &stale_version),
+                ("outcome", "accept"),
+            ],
+        )
+        .await;
+    assert_eq!(stale.status, 422, "{}", stale.body);
+    assert!(stale
+        .body
+        .contains("The case changed while you were reviewing it"));
+    assert_eq!(status_of(&app).await, 1);
+    // The worker may not review their own case; another provider's QA may not see the entry.
+    let own = worker.get(&path).await;
+    assert_eq!(own.status, 403, "a support worker has no PQA permission");
+    let other = app.signed_in("pqa@provider-b.example").await;
+    assert_eq!(other.get(&path).await.status, 404);
+    assert!(!other.get("/queues/pqa").await.body.contains(CASE));
+}
+
+async fn internal_notes_are_never_shown_to_provider_users(app: TestApp) {
+    submitted_case(&app).await;
+    let pqa = app.signed_in("pqa@provider-a.example").await;
+    let entry = open_entry(&app, "pqa").await;
+    take(&pqa, entry).await;
+    decide(
+        &pqa,
+        entry,
+        &[("outcome", "accept"), ("message", "Provider checked")],
+    )
+    .await
+    .expect_status(303);
+    let officer = app.signed_in("qa.officer@justice.gov.uk").await;
+    let qa1 = next(&officer, "qa1").await.expect("QA1 entry");
+    decide(
+        &officer,
+        qa1,
+        &[
+            ("outcome", "accept"),
+            ("message", "Internal remark about the provider"),
+            ("internal", "yes"),
+        ],
+    )
+    .await
+    .expect_status(303);
+    let support = app.signed_in("qa.support@justice.gov.uk").await;
+    let qa2 = next(&support, "qa2").await.expect("QA2 entry");
+    let internal_view = support.get(&format!("/queues/entries/{qa2}")).await;
+    assert!(internal_view
+        .body
+        .contains("Internal remark about the provider"));
+    assert!(internal_view.body.contains("Provider checked"));
+    // Returned to the provider: the PQA user reviews it again and sees only external notes.
+    decide(
+        &support,
+        qa2,
+        &[
+            ("outcome", "return"),
+            ("return_reason", "Other"),
+            ("message", "See the notes"),
+        ],
+    )
+    .await
+    .expect_status(303);
+    let again = open_entry(&app, "pqa").await;
+    let provider_view = pqa.get(&format!("/queues/entries/{again}")).await;
+    provider_view.expect_status(200);
+    assert!(provider_view.body.contains("Provider checked"));
+    assert!(provider_view.body.contains("See the notes"));
+    assert!(!provider_view
+        .body
+        .contains("Internal remark about the provider"));
+}
+
+/// 100 reviewers on two instances ask for "next" at once: each entry goes to one of them.
+#[tokio::test]
+async fn grab_next_never_gives_one_entry_to_two_reviewers() {
+    let Some(apps) = TestApp::spawn_cluster(Backend::Postgres, 2, &[]).await else {
+        return;
+    };
+    const ENTRIES: usize = 40;
+    const REVIEWERS: usize = 100;
+    cats::seed::scale::load(&apps[0].store, ENTRIES as u32)
+        .await
+        .expect("participants");
+    apps[0]
+        .sql(&format!(
+            "INSERT INTO qa_entries (participant_id, queue, tenant_id, support_worker_id, submitted_at, created_by, created_at)
+             SELECT id, 'qa1', owner_tenant_id, owner_id, now(), owner_id, now()
+             FROM participants WHERE owner_id IS NOT NULL ORDER BY id LIMIT {ENTRIES}"
+        ))
+        .await;
+    let available = apps[0]
+        .sql_one("SELECT COUNT(*) FROM qa_entries WHERE queue = 'qa1'")
+        .await as usize;
+    assert!(available >= ENTRIES / 2, "seeded entries: {available}");
+    let mut reviewers = Vec::new();
+    let mut tx = apps[0].store.begin().await.expect("tx");
+    let now = time::OffsetDateTime::now_utc();
+    for n in 0..REVIEWERS {
+        let email = format!("reviewer{n}@justice.gov.uk");
+        let id = cats::store::users::insert(
+            &mut tx,
+            &cats::store::users::NewUser {
+                email: &email,
+                display_name: &format!("Reviewer {n}"),
+                tenant_id: "1.1.",
+                status: cats::domain::user::UserStatus::Active,
+                password_hash: "not-used",
+                must_change_password: false,
+            },
+            now,
+        )
+        .await
+        .expect("user");
+        reviewers.push(cats::accounts::Principal {
+            user_id: id,
+            email,
+            display_name: format!("Reviewer {n}"),
+            tenant: cats::domain::tenant::TenantId::parse("1.1.").expect("tenant"),
+            tenant_name: "CFO Evolution".into(),
+            roles: cats::domain::role::Roles::new([cats::domain::role::Role::QaOfficer]),
+            session_id: String::new(),
+            csrf_token: String::new(),
+            must_change_password: false,
+        });
+    }
+    tx.commit().await.expect("commit");
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(REVIEWERS));
+    let mut tasks = Vec::new();
+    for (n, reviewer) in reviewers.into_iter().enumerate() {
+        let store = apps[n % 2].store.clone();
+        let barrier = barrier.clone();
+        tasks.push(tokio::spawn(async move {
+            barrier.wait().await;
+            let taken =
+                cats::cases::review::take_next(&store, &reviewer, cats::domain::qa::Queue::Qa1)
+                    .await
+                    .expect("next");
+            (reviewer.user_id, taken)
+        }));
+    }
+    let mut given = std::collections::HashMap::new();
+    for task in tasks {
+        let (reviewer, taken) = task.await.expect("task");
+        if let Some(entry) = taken {
+            assert!(
+                given.insert(entry, reviewer).is_none(),
+                "entry {entry} was given to two reviewers"
+            );
+        }
+    }
+    assert_eq!(given.len(), available, "every entry was handed out, once");
+    for (entry, reviewer) in given {
+        let holder = apps[1]
+            .sql_one(&format!(
+                "SELECT claimed_by FROM qa_entries WHERE id = {entry}"
+            ))
+            .await;
+        assert_eq!(holder, reviewer);
+    }
+}
