@@ -72,6 +72,9 @@ fn queue_param(user: &Principal, value: &str) -> Result<Queue, HttpError> {
 /// "3 days", "5 hours", "12 minutes".
 fn age(since: OffsetDateTime, now: OffsetDateTime) -> String {
     let minutes = (now - since).whole_minutes().max(0);
+    if minutes == 0 {
+        return "less than a minute".to_owned();
+    }
     let (n, unit) = match minutes {
         m if m >= 2 * 24 * 60 => (m / (24 * 60), "day"),
         m if m >= 120 => (m / 60, "hour"),

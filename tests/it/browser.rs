@@ -7,7 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 /// A chromedriver this test started (stopped on drop), or one it was pointed at.
-struct Driver {
+pub struct Driver {
     url: String,
     child: Option<Child>,
 }
@@ -21,7 +21,7 @@ impl Drop for Driver {
     }
 }
 
-async fn driver() -> Option<Driver> {
+pub async fn driver() -> Option<Driver> {
     let setting = match std::env::var("CATS_TEST_CHROMEDRIVER") {
         Ok(value) if !value.is_empty() => value,
         _ => {
@@ -65,7 +65,7 @@ async fn driver() -> Option<Driver> {
     panic!("chromedriver did not listen on port {port}");
 }
 
-async fn browser(driver: &Driver) -> Client {
+pub async fn browser(driver: &Driver) -> Client {
     // reqwest and fantoccini bring different TLS back-ends; pick one for the process.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let mut caps = serde_json::Map::new();
@@ -88,7 +88,7 @@ async fn browser(driver: &Driver) -> Client {
         .expect("browser session")
 }
 
-async fn screenshot(client: &Client, name: &str) {
+pub async fn screenshot(client: &Client, name: &str) {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
     let _ = std::fs::create_dir_all(&dir);
     if let Ok(png) = client.screenshot().await {
@@ -206,7 +206,7 @@ async fn idle_warning_appears_before_the_timeout_and_stay_signed_in_keeps_the_se
     result.expect("browser flow");
 }
 
-async fn sign_in_as(
+pub async fn sign_in_as(
     client: &Client,
     address: &str,
     email: &str,

@@ -4,6 +4,7 @@
 
 mod admin;
 mod browser;
+mod browser_queues;
 mod case_edits;
 mod cli;
 mod enrolment;
