@@ -66,7 +66,9 @@ impl Application {
             store.migrate().await?;
         }
         let embedded = store.kind() == DatabaseKind::Sqlite;
-        if embedded && settings.demo_data_on_first_start && org::is_empty(&mut store.db()).await? {
+        let first_demo_start =
+            embedded && settings.demo_data_on_first_start && org::is_empty(&mut store.db()).await?;
+        if first_demo_start {
             tracing::info!("empty embedded database: loading the demo data");
             seed::demo::load(&store)
                 .await
@@ -87,6 +89,14 @@ impl Application {
         crate::live::case_view::set_right_to_work_exempt(
             settings.enrolment.right_to_work_exempt.clone(),
         );
+        if first_demo_start {
+            // Cases are made through the real commands, which need the offender data and
+            // document storage: so after those, before anyone can sign in.
+            let made = seed::cases::load(&store, &dms, &files)
+                .await
+                .map_err(|e| StartError::Seed(e.to_string()))?;
+            tracing::info!(cases = made, "demo cases ready");
+        }
         let outbox_wake = std::sync::Arc::new(tokio::sync::Notify::new());
         let jobs = crate::workflows::supervision::start(
             &settings,

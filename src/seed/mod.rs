@@ -1,5 +1,6 @@
 //! Loading data: the demo organisation and accounts, or a SQL file of one's own.
 
+pub mod cases;
 pub mod demo;
 pub mod scale;
 

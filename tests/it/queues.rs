@@ -538,3 +538,54 @@ async fn grab_next_never_gives_one_entry_to_two_reviewers() {
         assert_eq!(holder, reviewer);
     }
 }
+
+/// The embedded default's first start makes demo cases at every stage, through the real
+/// commands: something waiting in every queue, one taken, and one approved.
+#[tokio::test]
+async fn the_first_embedded_start_has_cases_waiting_in_every_queue() {
+    let Some(database) = crate::support::TestDatabase::create(Backend::Sqlite, "demo cases").await
+    else {
+        return;
+    };
+    let settings = crate::support::test_settings(
+        &database.url,
+        &[(
+            "demo_data_on_first_start",
+            crate::support::toml_value::Value::Bool(true),
+        )],
+    );
+    let app = cats::startup::Application::build(settings)
+        .await
+        .expect("first start");
+    let cats::store::Pool::Sqlite(pool) = app.store().pool() else {
+        panic!("the embedded default is SQLite");
+    };
+    let count = |sql: String| async move {
+        let n: i64 = sqlx::query_scalar(&sql)
+            .fetch_one(pool)
+            .await
+            .expect("count");
+        n
+    };
+    assert_eq!(count("SELECT COUNT(*) FROM participants".into()).await, 10);
+    for (queue, open) in [("pqa", 2), ("qa1", 2), ("qa2", 1), ("escalation", 1)] {
+        let sql = format!(
+            "SELECT COUNT(*) FROM qa_entries WHERE queue = '{queue}' AND completed_at IS NULL"
+        );
+        assert_eq!(count(sql).await, open, "open {queue} entries");
+    }
+    assert_eq!(
+        count("SELECT COUNT(*) FROM qa_entries WHERE queue = 'qa1' AND completed_at IS NULL AND claimed_by IS NOT NULL".into()).await,
+        1
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM participants WHERE enrolment_status = 3".into()).await,
+        1,
+        "one approved case"
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM participants WHERE enrolment_status = 6".into()).await,
+        2,
+        "two ready to submit"
+    );
+}
