@@ -11,7 +11,7 @@ use super::state::AppState;
 use crate::accounts::Principal;
 use crate::cases::review::{self, Decide, Decided};
 use crate::domain::qa::decision::{self, DecisionForm, FEEDBACK_REASONS, RETURN_REASONS};
-use crate::domain::qa::{may_take, EntryFacts, FeedbackType, Queue};
+use crate::domain::qa::{may_take, stats, EntryFacts, FeedbackType, Queue};
 use crate::domain::tenant::TenantId;
 use crate::format::display_time;
 use crate::live::case_view;
@@ -22,8 +22,8 @@ use actix_web::{web, HttpResponse};
 use cats_actors::Position;
 use cats_views::form::FormErrors;
 use cats_views::pages::queues::{
-    dashboard, queue_page, review_page, DecisionFormView, NoteLine, QueueEntryLine, QueuePage,
-    QueueTotals, ReviewPage, ReviewState,
+    dashboard, performance_page, queue_page, review_page, DecisionFormView, NoteLine,
+    PerformancePage, QueueEntryLine, QueuePage, QueueTotals, ReviewPage, ReviewState,
 };
 use maud::html;
 use std::collections::HashMap;
@@ -31,6 +31,7 @@ use time::OffsetDateTime;
 
 routes! {
     get "/queues" => overview;
+    get "/queues/performance" => performance;
     get "/queues/{queue}" => one_queue;
     post "/queues/{queue}/next" => next;
     get "/queues/entries/{id}" => review;
@@ -139,7 +140,71 @@ pub async fn overview(
         &user,
         "Queues",
         "/queues",
-        dashboard(&totals),
+        dashboard(
+            &totals,
+            user.can(crate::domain::permission::Permission::SeniorInternal),
+        ),
+        &[topic],
+    )
+    .await)
+}
+
+/// Days the performance page counts.
+const PERFORMANCE_DAYS: u16 = 14;
+
+/// `GET /queues/performance`: decisions per day, median wait per queue and returns by reason,
+/// for QA managers (the Senior Internal permission).
+pub async fn performance(
+    state: web::Data<AppState>,
+    CurrentUser(user): CurrentUser,
+) -> Result<HttpResponse, HttpError> {
+    if !user.can(crate::domain::permission::Permission::SeniorInternal) {
+        return Err(HttpError::Forbidden);
+    }
+    let topic = queues_topic_now(&state).await?;
+    let now = OffsetDateTime::now_utc();
+    let since = now - time::Duration::days(i64::from(PERFORMANCE_DAYS));
+    let rows = qa::decided_since(&mut state.store.db(), &user.scope(), since).await?;
+    let decided: Vec<stats::Decided> = rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(stats::Decided {
+                queue: Queue::parse(&r.queue)?,
+                outcome: r.outcome,
+                created_at: r.created_at,
+                completed_at: r.completed_at,
+                return_reason: r.return_reason,
+            })
+        })
+        .collect();
+    let figures = stats::summarise(&decided, now.date(), PERFORMANCE_DAYS);
+    let per_day: Vec<(String, i64)> = figures
+        .per_day
+        .iter()
+        .map(|(day, n)| (crate::format::display_date(*day), i64::from(*n)))
+        .collect();
+    let median: Vec<(String, i64)> = figures
+        .median_minutes
+        .iter()
+        .map(|(queue, minutes)| (queue.display_name().to_owned(), *minutes))
+        .collect();
+    let returns: Vec<(String, i64)> = figures
+        .returns_by_reason
+        .iter()
+        .map(|(reason, n)| (reason.clone(), i64::from(*n)))
+        .collect();
+    let content = performance_page(&PerformancePage {
+        days: PERFORMANCE_DAYS,
+        per_day: &per_day,
+        median_minutes: &median,
+        returns: &returns,
+    });
+    Ok(render_with_topics(
+        &state,
+        &user,
+        "QA performance",
+        "/queues",
+        content,
         &[topic],
     )
     .await)

@@ -8,7 +8,12 @@ use crate::store::{notifications, outbox, StoreError, Tx};
 use time::OffsetDateTime;
 
 /// The ids of the queue page parts that follow the queues.
-pub const QUEUE_FRAGMENTS: [&str; 3] = ["queue-list", "queue-dashboard", "review-status"];
+pub const QUEUE_FRAGMENTS: [&str; 4] = [
+    "queue-list",
+    "queue-dashboard",
+    "review-status",
+    "qa-performance",
+];
 
 /// Tells every instance's queue pages that the queues changed (published on commit).
 pub async fn publish_queues_in(tx: &mut Tx, now: OffsetDateTime) -> Result<(), StoreError> {

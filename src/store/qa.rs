@@ -400,3 +400,47 @@ pub async fn for_participant(
         .to_owned();
     q.all(&query).await
 }
+
+/// A decided entry, for the performance figures.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DecidedRow {
+    /// Queue.
+    pub queue: String,
+    /// Outcome.
+    pub outcome: String,
+    /// Arrived.
+    pub created_at: OffsetDateTime,
+    /// Decided.
+    pub completed_at: OffsetDateTime,
+    /// An authority return's reason.
+    pub return_reason: Option<String>,
+}
+
+/// Entries in scope decided since `since`.
+pub async fn decided_since(
+    q: &mut impl Exec,
+    scope: &TenantScope,
+    since: OffsetDateTime,
+) -> Result<Vec<DecidedRow>, StoreError> {
+    use super::schema::QaNotes;
+    let query = Query::select()
+        .columns([
+            (QaEntries::Table, QaEntries::Queue),
+            (QaEntries::Table, QaEntries::Outcome),
+            (QaEntries::Table, QaEntries::CreatedAt),
+            (QaEntries::Table, QaEntries::CompletedAt),
+        ])
+        .column((QaNotes::Table, QaNotes::ReturnReason))
+        .from(QaEntries::Table)
+        .left_join(
+            QaNotes::Table,
+            Expr::col((QaNotes::Table, QaNotes::EntryId))
+                .equals((QaEntries::Table, QaEntries::Id))
+                .and(Expr::col((QaNotes::Table, QaNotes::Outcome)).eq("return")),
+        )
+        .and_where(Expr::col((QaEntries::Table, QaEntries::CompletedAt)).gte(since))
+        .and_where(Expr::col((QaEntries::Table, QaEntries::Outcome)).is_not_null())
+        .and_where(Expr::col((QaEntries::Table, QaEntries::TenantId)).like(scope.like_pattern()))
+        .to_owned();
+    q.all(&query).await
+}

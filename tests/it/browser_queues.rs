@@ -91,6 +91,14 @@ async fn a_supervisors_dashboard_counts_a_submission_made_on_another_instance() 
             .for_element(Locator::Id("decide-title"))
             .await?;
         screenshot(&manager, "queue-review").await;
+        manager
+            .goto(&format!("{}/queues/performance", apps[0].address))
+            .await?;
+        manager
+            .wait()
+            .for_element(Locator::Id("chart-per-day"))
+            .await?;
+        screenshot(&manager, "qa-performance").await;
         Ok::<_, Box<dyn std::error::Error>>(())
     }
     .await;

@@ -272,6 +272,21 @@ async fn every_return_sends_the_case_back_with_its_message_and_escalation_approv
         app.sql_one(&format!("SELECT COUNT(*) FROM provider_feedback WHERE participant_id = '{CASE}' AND kind = 'advisory'")).await,
         1
     );
+    // The QA manager's performance charts count the returns by reason; provider QA may not see them.
+    let charts = manager.get("/queues/performance").await;
+    charts.expect_status(200);
+    assert!(charts.body.contains("Returns by reason"));
+    assert!(
+        charts
+            .body
+            .contains("<th scope=\"row\">Incorrect / Missing Paperwork</th><td>1</td>"),
+        "{}",
+        charts.body
+    );
+    assert!(charts
+        .body
+        .contains("<th scope=\"row\">No reason given</th><td>2</td>"));
+    assert_eq!(pqa.get("/queues/performance").await.status, 403);
     let officer_id = app.user_id("qa.officer@justice.gov.uk").await;
     assert_eq!(
         app.sql_one(&format!("SELECT COUNT(*) FROM qa1_feedback WHERE recipient_id = {officer_id} AND reason = 'Positive Recognition'")).await,

@@ -4,6 +4,7 @@
 pub mod decision;
 pub mod queue;
 pub mod reviewer;
+pub mod stats;
 
 pub use decision::{Decision, DecisionForm, FeedbackType, Qa1Feedback};
 pub use queue::Queue;

@@ -22,11 +22,14 @@ pub struct QueueTotals {
     pub by_tenant: Vec<(String, String, i64, i64)>,
 }
 
-/// The dashboard.
-pub fn dashboard(queues: &[QueueTotals]) -> Markup {
+/// The dashboard; `performance` links to the QA performance charts.
+pub fn dashboard(queues: &[QueueTotals], performance: bool) -> Markup {
     html! {
         h1 { "Queues" }
         p { "Counts change as entries arrive, are taken and are decided, on every instance." }
+        @if performance {
+            p { a href="/queues/performance" { "QA performance: decisions per day, time in each queue, returns by reason" } }
+        }
         div #queue-dashboard data-live-fragment {
             @for q in queues {
                 section.queue-card aria-labelledby={ "queue-" (q.queue) } {
@@ -342,6 +345,33 @@ pub fn notifications_page(lines: &[NotificationLine], csrf_token: &str) -> Marku
                     }
                 }
             }
+        }
+    }
+}
+
+/// The QA performance page's figures.
+pub struct PerformancePage<'a> {
+    /// Days counted.
+    pub days: u16,
+    /// Decisions per day: ("23 Nov", n).
+    pub per_day: &'a [(String, i64)],
+    /// Median minutes per queue.
+    pub median_minutes: &'a [(String, i64)],
+    /// Returns by reason.
+    pub returns: &'a [(String, i64)],
+}
+
+/// Renders the QA performance page: three charts that are fetched again whenever a queue moves.
+pub fn performance_page(page: &PerformancePage<'_>) -> Markup {
+    use crate::charts::BarChart;
+    html! {
+        p { a href="/queues" { "All queues" } }
+        h1 { "QA performance" }
+        p { "Decisions in all queues you can see, over the last " (page.days) " days. The charts move as entries are decided." }
+        div #qa-performance data-live-fragment {
+            (BarChart { id: "chart-per-day", title: "Decisions per day", unit: "Decisions", bars: page.per_day })
+            (BarChart { id: "chart-median", title: "Median time in each queue (minutes)", unit: "Minutes", bars: page.median_minutes })
+            (BarChart { id: "chart-returns", title: "Returns by reason", unit: "Returns", bars: page.returns })
         }
     }
 }
