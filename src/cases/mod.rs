@@ -1,6 +1,7 @@
 //! Case operations: finding a candidate in the offender data and creating their case. Each
 //! operation checks who may do it and writes in one transaction with its timeline line.
 
+pub mod archive;
 pub mod assess;
 pub mod create;
 pub mod edit;

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod admin_users;
+pub mod archive;
 pub mod assessment;
 pub mod assets;
 pub mod auth;
@@ -72,6 +73,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     enrol::routes(cfg);
     assessment::routes(cfg);
     queues::routes(cfg);
+    archive::routes(cfg);
     notifications::routes(cfg);
 }
 
@@ -89,6 +91,7 @@ pub fn all_routes() -> Vec<RouteInfo> {
         enrol::ROUTES,
         assessment::ROUTES,
         queues::ROUTES,
+        archive::ROUTES,
         notifications::ROUTES,
     ]
     .concat()

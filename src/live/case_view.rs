@@ -298,6 +298,18 @@ impl CaseData {
                 facts: list,
                 steps,
                 action,
+                close: match status {
+                    EnrolmentStatus::Archived => {
+                        Some((format!("{base}/unarchive"), "Unarchive this case"))
+                    }
+                    EnrolmentStatus::Identified
+                    | EnrolmentStatus::Enrolling
+                    | EnrolmentStatus::Approved
+                    | EnrolmentStatus::Dormant => {
+                        Some((format!("{base}/archive"), "Archive this case"))
+                    }
+                    _ => None,
+                },
             },
             errors,
             typed_justification,

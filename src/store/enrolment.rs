@@ -434,3 +434,18 @@ pub async fn grant_consent(
     tx.execute(&update).await?;
     Ok(())
 }
+
+/// The status the case held before its current one (the second-latest history row), which
+/// an unarchive restores.
+pub async fn previous_status(q: &mut impl Exec, id: &str) -> Result<Option<i64>, StoreError> {
+    let query = Query::select()
+        .column(EnrolmentHistory::Status)
+        .from(EnrolmentHistory::Table)
+        .and_where(Expr::col(EnrolmentHistory::ParticipantId).eq(id))
+        .order_by(EnrolmentHistory::Id, Order::Desc)
+        .limit(1)
+        .offset(1)
+        .to_owned();
+    let row: Option<(i64,)> = q.optional(&query).await?;
+    Ok(row.map(|(status,)| status))
+}

@@ -3,6 +3,7 @@
 //! is set.
 
 mod admin;
+mod archive;
 mod browser;
 mod browser_queues;
 mod case_edits;

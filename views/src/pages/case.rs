@@ -56,6 +56,8 @@ pub struct CaseSummary {
     pub steps: Vec<Step>,
     /// What happens next.
     pub action: CaseAction,
+    /// Archive or unarchive: (href, link text), when the status allows it.
+    pub close: Option<(String, &'static str)>,
 }
 
 /// Renders the summary.
@@ -100,6 +102,9 @@ pub fn case_summary(
                         button.button type="submit" { "Submit to provider QA" }
                     }
                 }
+            }
+            @if let Some((href, text)) = &summary.close {
+                p { a href=(href) { (text) } }
             }
         }
     }

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin_users;
+pub mod archive;
 pub mod assessment;
 pub mod case;
 pub mod enrol;
