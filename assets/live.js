@@ -121,10 +121,22 @@
       if (incoming && incoming.id === id) morph(target, incoming);
     });
     fillTokens();
+    warnStale(body.version);
     // Parts of the case the event does not carry (an assessment pathway being answered): a
     // page showing one fetches itself again and merges it, keeping what is being changed.
     var shown = (body.refetch || []).some(function (id) { return document.getElementById(id); });
     if (shown) refetch();
+  }
+
+  // A form decided on a case version (a QA decision) says at once when the case has moved on
+  // under it; the server refuses the stale form anyway, this only spares the person the trip.
+  function warnStale(version) {
+    if (typeof version !== "number") return;
+    document.querySelectorAll("form[data-case-version]").forEach(function (form) {
+      if (Number(form.getAttribute("data-case-version")) >= version) return;
+      var notice = form.querySelector("[data-stale-notice]");
+      if (notice) notice.hidden = false;
+    });
   }
 
   // Fragments are rendered once for every viewer, so a form that appears in one (a "Submit"

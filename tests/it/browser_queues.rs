@@ -1,5 +1,6 @@
 //! Queues in the browser: a supervisor's dashboard, open on one instance, counts a submission
-//! made on another instance, a claim, and the move to QA1, without a refresh.
+//! made on another instance, a claim, and the move to QA1, without a refresh; a reviewer is
+//! told at once when the case changes under them.
 
 use crate::browser::{browser, driver, screenshot, sign_in_as};
 use crate::support::{Backend, TestApp};
@@ -24,7 +25,7 @@ async fn wait_count(
 }
 
 #[tokio::test]
-async fn a_supervisors_dashboard_counts_a_submission_made_on_another_instance() {
+async fn the_dashboard_and_the_review_page_follow_changes_made_on_another_instance() {
     let Some(driver) = driver().await else { return };
     let Some(redis) = crate::support::redis_overrides("browser queue dashboard on two instances")
     else {
@@ -39,7 +40,7 @@ async fn a_supervisors_dashboard_counts_a_submission_made_on_another_instance() 
         manager.goto(&format!("{}/queues", apps[0].address)).await?;
         assert!(wait_count(&manager, "pqa-unclaimed", "0").await?);
         // A worker on the other instance submits a case: it arrives in provider QA.
-        crate::enrolment::submitted_case(&apps[1]).await;
+        let worker = crate::enrolment::submitted_case(&apps[1]).await;
         assert!(
             wait_count(&manager, "pqa-unclaimed", "1").await?,
             "the submission is counted live"
@@ -91,6 +92,30 @@ async fn a_supervisors_dashboard_counts_a_submission_made_on_another_instance() 
             .for_element(Locator::Id("decide-title"))
             .await?;
         screenshot(&manager, "queue-review").await;
+        // The worker changes the case on the other instance: the reviewer is told at once.
+        let notice = manager.find(Locator::Css("[data-stale-notice]")).await?;
+        assert!(
+            !notice.is_displayed().await?,
+            "no warning before any change"
+        );
+        let case = format!("/participants/{}", crate::enrolment::CASE);
+        worker
+            .submit(
+                &case,
+                &format!("{case}/details"),
+                &[("notes", "Moved to another wing"), ("base_notes", "")],
+            )
+            .await
+            .expect_status(303);
+        let mut shown = false;
+        for _ in 0..100 {
+            if notice.is_displayed().await? {
+                shown = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(shown, "the reviewer is told the case changed under them");
         manager
             .goto(&format!("{}/queues/performance", apps[0].address))
             .await?;

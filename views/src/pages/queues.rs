@@ -262,7 +262,13 @@ fn decision_form(page: &ReviewPage<'_>) -> Markup {
     html! {
         section aria-labelledby="decide-title" {
             h2 #decide-title { "Your decision" }
-            form method="post" action={ "/queues/entries/" (page.entry) } novalidate {
+            form method="post" action={ "/queues/entries/" (page.entry) } novalidate data-case-version=(page.version) {
+                div.banner data-stale-notice hidden role="alert" {
+                    h2.banner__title { "This case has just changed" }
+                    div.banner__body { p { "Someone changed the case after you opened it. "
+                        a href={ "/queues/entries/" (page.entry) } { "Reload the page" }
+                        " to see what changed before you decide." } }
+                }
                 (CsrfField(page.csrf_token))
                 input type="hidden" name="version" value=(page.version);
                 (RadiosField { name: "outcome", legend: "What do you decide?", hint: None, options: f.outcomes, errors: page.errors })
