@@ -62,3 +62,16 @@ CREATE TABLE notifications (
     read_at    DATETIME
 );
 CREATE INDEX notifications_user_idx ON notifications (user_id, read_at, id);
+
+-- Who changed which assessment answer, from what to what (DOMAIN.md §8: row changes of
+-- assessments are audited).
+CREATE TABLE assessment_answer_audit (
+    id            INTEGER PRIMARY KEY,
+    assessment_id INTEGER NOT NULL REFERENCES assessments (id),
+    question      TEXT NOT NULL,
+    old_value     TEXT,
+    new_value     TEXT,
+    user_id       INTEGER NOT NULL REFERENCES users (id),
+    occurred_at   DATETIME NOT NULL
+);
+CREATE INDEX assessment_answer_audit_idx ON assessment_answer_audit (assessment_id, question, id);

@@ -100,9 +100,11 @@ fn joined(options: &[String]) -> Option<String> {
     (!sorted.is_empty()).then(|| sorted.join("\u{1f}"))
 }
 
-/// Saves answers; the questions that conflicted (nothing saved for those).
+/// Saves answers, each change audited (who, old, new); the questions that conflicted (nothing
+/// saved for those).
 pub async fn save_answers(
     store: &Store,
+    user: &Principal,
     id: &str,
     assessment: i64,
     changes: &[AnswerChange],
@@ -134,6 +136,18 @@ pub async fn save_answers(
             Decision::Apply => {
                 assessments::replace_answer(&mut tx, assessment, change.question, &change.wanted)
                     .await?;
+                assessments::audit_answer(
+                    &mut tx,
+                    &assessments::AnswerAudit {
+                        assessment,
+                        question: change.question,
+                        old: &current,
+                        new: &change.wanted,
+                        user: user.user_id,
+                    },
+                    now,
+                )
+                .await?;
                 changed += 1;
             }
             Decision::Conflict => conflicts.push(AnswerConflict {

@@ -274,11 +274,11 @@ pub async fn save_pathway(
             }
         })
         .collect();
-    let case = row.id.clone();
+    let (case, who) = (row.id.clone(), user.clone());
     let outcome = state
         .cases
         .run(&row.id, move |store| async move {
-            assess::save_answers(&store, &case, assessment, &changes).await
+            assess::save_answers(&store, &who, &case, assessment, &changes).await
         })
         .await;
     let errors = match outcome {

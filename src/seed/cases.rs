@@ -151,7 +151,7 @@ async fn advance(
             wanted: vec![q.options[q.options.len() - 1].to_owned()],
         })
         .collect();
-    assess::save_answers(store, &id, assessment, &answers)
+    assess::save_answers(store, worker, &id, assessment, &answers)
         .await
         .map_err(explain)?;
     assess::submit(store, worker, &id, assessment)

@@ -2,7 +2,7 @@
 //! submitted, its eight pathway scores.
 
 use super::db::Exec;
-use super::schema::{AssessmentAnswers, AssessmentScores, Assessments};
+use super::schema::{AssessmentAnswerAudit, AssessmentAnswers, AssessmentScores, Assessments};
 use super::{StoreError, Tx};
 use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 use time::OffsetDateTime;
@@ -149,6 +149,50 @@ pub async fn replace_answer(
             .to_owned();
         tx.execute(&insert).await?;
     }
+    Ok(())
+}
+
+/// One audited answer change: the options before and after, each joined by "; ".
+pub struct AnswerAudit<'a> {
+    /// Assessment.
+    pub assessment: i64,
+    /// Question code.
+    pub question: &'a str,
+    /// Options before (none: unanswered).
+    pub old: &'a [String],
+    /// Options after.
+    pub new: &'a [String],
+    /// Who.
+    pub user: i64,
+}
+
+/// Records who changed an answer from what to what.
+pub async fn audit_answer(
+    tx: &mut Tx,
+    audit: &AnswerAudit<'_>,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    let joined = |options: &[String]| (!options.is_empty()).then(|| options.join("; "));
+    let insert = Query::insert()
+        .into_table(AssessmentAnswerAudit::Table)
+        .columns([
+            AssessmentAnswerAudit::AssessmentId,
+            AssessmentAnswerAudit::Question,
+            AssessmentAnswerAudit::OldValue,
+            AssessmentAnswerAudit::NewValue,
+            AssessmentAnswerAudit::UserId,
+            AssessmentAnswerAudit::OccurredAt,
+        ])
+        .values_panic([
+            audit.assessment.into(),
+            audit.question.into(),
+            joined(audit.old).into(),
+            joined(audit.new).into(),
+            audit.user.into(),
+            now.into(),
+        ])
+        .to_owned();
+    tx.execute(&insert).await?;
     Ok(())
 }
 

@@ -358,6 +358,20 @@ pub enum QaEntries {
     Outcome,
 }
 
+/// `assessment_answer_audit`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum AssessmentAnswerAudit {
+    Table,
+    Id,
+    AssessmentId,
+    Question,
+    OldValue,
+    NewValue,
+    UserId,
+    OccurredAt,
+}
+
 /// `qa_notes`
 #[derive(Iden, Clone, Copy)]
 #[allow(missing_docs)]

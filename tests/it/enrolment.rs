@@ -182,6 +182,12 @@ async fn a_worker_enrols_a_participant_and_submits_to_provider_qa(app: TestApp) 
         .expect("id")
         .to_owned();
     answer_every_question(&worker, &assessment).await;
+    // Every answer given is audited: who, from nothing to what.
+    let worker_id = app.user_id("worker@provider-a.example").await;
+    assert_eq!(
+        app.sql_one(&format!("SELECT COUNT(*) FROM assessment_answer_audit WHERE assessment_id = {assessment} AND user_id = {worker_id} AND old_value IS NULL AND new_value IS NOT NULL")).await,
+        all_questions().len() as i64
+    );
     let submitted = worker
         .submit(
             &format!("/participants/{CASE}/assessments/{assessment}"),
