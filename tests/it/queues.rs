@@ -12,6 +12,7 @@ on_both_databases!(
     a_qa2_reviewer_never_decides_their_own_qa1_entry,
     a_decision_on_an_entry_not_taken_or_on_a_stale_form_changes_nothing,
     internal_notes_are_never_shown_to_provider_users,
+    an_accept_without_the_right_to_work_returns_the_case_to_provider_qa_with_consent_granted,
 );
 
 /// The case's open entry in `queue`.
@@ -463,6 +464,56 @@ async fn internal_notes_are_never_shown_to_provider_users(app: TestApp) {
     assert!(!provider_view
         .body
         .contains("Internal remark about the provider"));
+}
+
+async fn an_accept_without_the_right_to_work_returns_the_case_to_provider_qa_with_consent_granted(
+    app: TestApp,
+) {
+    submitted_case(&app).await;
+    let pqa = app.signed_in("pqa@provider-a.example").await;
+    let entry = open_entry(&app, "pqa").await;
+    take(&pqa, entry).await;
+    decide(&pqa, entry, &[("outcome", "accept")])
+        .await
+        .expect_status(303);
+    let officer = app.signed_in("qa.officer@justice.gov.uk").await;
+    let qa1 = next(&officer, "qa1").await.expect("QA1 entry");
+    decide(&officer, qa1, &[("outcome", "accept")])
+        .await
+        .expect_status(303);
+    // The feed now says the participant is not of an exempt nationality, and no right-to-work
+    // evidence is on file.
+    app.sql(&format!(
+        "UPDATE participants SET nationality = 'French' WHERE id = '{CASE}'"
+    ))
+    .await;
+    let support = app.signed_in("qa.support@justice.gov.uk").await;
+    let qa2 = next(&support, "qa2").await.expect("QA2 entry");
+    decide(
+        &support,
+        qa2,
+        &[("outcome", "accept"), ("feedback_type", "none")],
+    )
+    .await
+    .expect_status(303);
+    assert_eq!(status_of(&app).await, 1, "back to Submitted to Provider");
+    assert!(
+        open_entry(&app, "pqa").await > entry,
+        "a new provider QA entry"
+    );
+    assert_eq!(
+        app.sql_one(&format!("SELECT COUNT(*) FROM participants WHERE id = '{CASE}' AND consent_status = 'granted' AND date_of_first_consent IS NOT NULL")).await,
+        1,
+        "consent is granted even so"
+    );
+    assert_eq!(
+        app.sql_one(&format!(
+            "SELECT COUNT(*) FROM enrolment_history WHERE participant_id = '{CASE}' AND status = 3"
+        ))
+        .await,
+        0,
+        "never approved"
+    );
 }
 
 /// 100 reviewers on two instances ask for "next" at once: each entry goes to one of them.
