@@ -468,7 +468,7 @@ async fn a_killed_subscriber_connection_recovers_and_nothing_is_missed() {
     };
     let url = match &redis[0].1 {
         Setting::Text(url) => url.clone(),
-        Setting::Int(_) => unreachable!("redis_url is text"),
+        Setting::Int(_) | Setting::Bool(_) => unreachable!("redis_url is text"),
     };
     // A Redis user of its own, so the test can kill exactly this instance's connections.
     let user = format!("cats_test_{}", uuid::Uuid::new_v4().simple());

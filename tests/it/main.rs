@@ -7,6 +7,7 @@ mod browser;
 mod case_edits;
 mod cli;
 mod enrolment;
+mod feed_refresh;
 mod jobs;
 mod live;
 mod operations;

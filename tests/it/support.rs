@@ -163,6 +163,7 @@ pub mod toml_value {
     pub enum Value {
         Int(i64),
         Text(String),
+        Bool(bool),
     }
 }
 
