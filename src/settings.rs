@@ -150,6 +150,8 @@ pub struct JobSettings {
     pub enabled: bool,
     /// Hour of the day (UK time) the dormant-accounts job runs.
     pub dormant_accounts_hour: u8,
+    /// Hour of the day (UK time) the external-data refresh (and auto-archive) runs.
+    pub feed_refresh_hour: u8,
 }
 
 /// Logging settings.
@@ -236,6 +238,11 @@ impl Settings {
         if self.jobs.dormant_accounts_hour > 23 {
             return Err(SettingsError(
                 "jobs.dormant_accounts_hour must be 0–23".to_owned(),
+            ));
+        }
+        if self.jobs.feed_refresh_hour > 23 {
+            return Err(SettingsError(
+                "jobs.feed_refresh_hour must be 0–23".to_owned(),
             ));
         }
         if self.auth.idle_timeout_minutes == 0 {

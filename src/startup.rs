@@ -79,6 +79,7 @@ impl Application {
             None => None,
         };
         let hub = start_hub(&settings).await?;
+        // Before the jobs: the feed refresh needs the offender-data client.
         let (dms, fake_dms) = start_external(&settings).await?;
         let files = if settings.documents.store_url.trim().is_empty() {
             crate::store::files::Files::local(&settings.data_dir.join("documents"))
@@ -104,6 +105,7 @@ impl Application {
             &store,
             &hub,
             &outbox_wake,
+            &dms,
         );
         // Every instance gives freed memory back to the system now and then.
         tokio::spawn(crate::workflows::memory::trim_forever());

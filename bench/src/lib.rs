@@ -4,7 +4,7 @@
 //!
 //! The live benchmarks (`sessions`, `fanout`, `broadcast`, `throughput`) hold their sockets in
 //! client worker processes (see [`live`]); all but `sessions` need Redis
-//! (`CATS_BENCH_REDIS_URL`).
+//! (`CATS_BENCH_REDIS_URL`). `sync` runs the external-data refresh in-process.
 
 pub mod broadcast;
 pub mod fanout;
@@ -12,4 +12,5 @@ pub mod harness;
 pub mod live;
 pub mod sessions;
 pub mod startup;
+pub mod sync;
 pub mod throughput;

@@ -74,11 +74,11 @@ pub async fn edit_fields(
             for field in conflicts {
                 let last = participants::last_field_change(&mut tx, id, field.name()).await?;
                 let by = match last {
-                    Some((user_id, _)) => users::display_names_in(&mut tx, &[user_id])
+                    Some((Some(user_id), _)) => users::display_names_in(&mut tx, &[user_id])
                         .await?
                         .remove(&user_id)
                         .unwrap_or_else(|| "Someone".to_owned()),
-                    None => "The offender data refresh".to_owned(),
+                    Some((None, _)) | None => "The offender data refresh".to_owned(),
                 };
                 found.push(Conflict {
                     field,
@@ -109,7 +109,7 @@ pub async fn edit_fields(
                 change.field.name(),
                 current.value(change.field),
                 change.value.as_deref(),
-                user.user_id,
+                Some(user.user_id),
                 version,
                 now,
             )

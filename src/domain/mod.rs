@@ -5,6 +5,7 @@ pub mod candidate;
 pub mod case_edit;
 pub mod document;
 pub mod enrolment;
+pub mod feed_refresh;
 pub mod field;
 pub mod identity_event;
 pub mod location;

@@ -1,18 +1,20 @@
 //! The fake offender-data service: a real HTTP server the real client talks to, with the
 //! synthetic people of `fake_data`. Started in-process by the embedded default and by tests,
 //! or on its own with `cats fake-dms --bind …`. Tests may replace a record (`PUT
-//! /fake/records/{upci}`) to see how a refresh follows the feed.
+//! /fake/records/{upci}`) to see how a refresh follows the feed, and make one record fail
+//! (`PUT /fake/failures/{upci}`, undone by `DELETE`) to see a service error.
 
 use super::fake_data::{generated, scenarios, search, FakePerson};
 use super::records::OffenderRecord;
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use serde::Deserialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use time::Date;
 
 struct FakeState {
     people: Mutex<HashMap<String, FakePerson>>,
+    failing: Mutex<HashSet<String>>,
     api_key: String,
     population: u32,
 }
@@ -95,6 +97,11 @@ async fn get_record(
     if !state.authorised(&req) {
         return HttpResponse::Unauthorized().finish();
     }
+    let failing = state.failing.lock().unwrap_or_else(|p| p.into_inner());
+    if failing.contains(upci.as_str()) {
+        return HttpResponse::ServiceUnavailable().finish();
+    }
+    drop(failing);
     let people = state.people.lock().unwrap_or_else(|p| p.into_inner());
     let record = people
         .get(upci.as_str())
@@ -129,6 +136,23 @@ async fn put_record(
     HttpResponse::NoContent().finish()
 }
 
+async fn set_failing(
+    req: HttpRequest,
+    state: web::Data<FakeState>,
+    upci: web::Path<String>,
+) -> HttpResponse {
+    if !state.authorised(&req) {
+        return HttpResponse::Unauthorized().finish();
+    }
+    let mut failing = state.failing.lock().unwrap_or_else(|p| p.into_inner());
+    if req.method() == actix_web::http::Method::DELETE {
+        failing.remove(upci.as_str());
+    } else {
+        failing.insert(upci.into_inner());
+    }
+    HttpResponse::NoContent().finish()
+}
+
 /// Starts the fake on `bind` (port 0 for a free one) with `population` generated people.
 pub async fn start(bind: &str, api_key: &str, population: u32) -> std::io::Result<FakeDms> {
     let people: HashMap<String, FakePerson> = scenarios()
@@ -137,6 +161,7 @@ pub async fn start(bind: &str, api_key: &str, population: u32) -> std::io::Resul
         .collect();
     let state = web::Data::new(FakeState {
         people: Mutex::new(people),
+        failing: Mutex::new(HashSet::new()),
         api_key: api_key.to_owned(),
         population,
     });
@@ -149,6 +174,8 @@ pub async fn start(bind: &str, api_key: &str, population: u32) -> std::io::Resul
             .route("/search", web::get().to(search_people))
             .route("/records/{upci}", web::get().to(get_record))
             .route("/fake/records/{upci}", web::put().to(put_record))
+            .route("/fake/failures/{upci}", web::put().to(set_failing))
+            .route("/fake/failures/{upci}", web::delete().to(set_failing))
     })
     .workers(1)
     .disable_signals()

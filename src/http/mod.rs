@@ -10,6 +10,7 @@ pub mod auth;
 pub mod current_user;
 pub mod enrol;
 pub mod error;
+pub mod feed_refresh;
 pub mod health;
 pub mod home;
 pub mod listing;
@@ -75,6 +76,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     queues::routes(cfg);
     archive::routes(cfg);
     notifications::routes(cfg);
+    feed_refresh::routes(cfg);
 }
 
 /// Every route of the application.
@@ -93,6 +95,7 @@ pub fn all_routes() -> Vec<RouteInfo> {
         queues::ROUTES,
         archive::ROUTES,
         notifications::ROUTES,
+        feed_refresh::ROUTES,
     ]
     .concat()
 }

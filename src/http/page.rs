@@ -25,6 +25,9 @@ pub fn nav_for(user: &Principal, current: &str) -> Vec<NavLink> {
         links.push(("/admin/users", "Users"));
         links.push(("/admin/organisation", "Organisation"));
     }
+    if user.roles.can_run_jobs() {
+        links.push(("/admin/feed-refresh", "Offender data"));
+    }
     links.push(("/account", "Your account"));
     links
         .into_iter()

@@ -57,6 +57,13 @@ impl Gate for CatsGate {
                         .map(|row| row.is_some())
                         .unwrap_or(false)
                 }
+                // The feed refresh's progress: for those who may run jobs (System Support).
+                None if topic == crate::workflows::feed_refresh::TOPIC => {
+                    crate::store::users::roles_of(&mut self.store.db(), user)
+                        .await
+                        .map(|roles| roles.can_run_jobs())
+                        .unwrap_or(false)
+                }
                 None => may_join(user, &tenant, topic),
             }
         })

@@ -84,13 +84,14 @@ pub async fn touch(tx: &mut Tx, id: &str, now: OffsetDateTime) -> Result<(), Sto
 }
 
 /// Moves the case from `from` to `to`: closes the open history row and opens one for the new
-/// status. False (nothing written) when the case is no longer in `from`.
+/// status. False (nothing written) when the case is no longer in `from`. `user` is `None` for
+/// the system (the nightly auto-archive).
 pub async fn change_status(
     tx: &mut Tx,
     id: &str,
     from: i64,
     to: i64,
-    user: i64,
+    user: impl Into<Option<i64>>,
     reason: Option<(i64, Option<&str>)>,
     now: OffsetDateTime,
 ) -> Result<bool, StoreError> {
@@ -130,7 +131,7 @@ pub async fn change_status(
             id.into(),
             to.into(),
             now.into(),
-            user.into(),
+            user.into().into(),
             reason.into(),
             detail.into(),
         ])

@@ -5,6 +5,7 @@ pub mod assessments;
 pub mod audit;
 mod db;
 pub mod enrolment;
+pub mod feed_refresh;
 pub mod files;
 pub mod notifications;
 pub mod org;

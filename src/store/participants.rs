@@ -531,7 +531,7 @@ pub async fn update_fields(
     Ok(tx.execute(&update).await? == 1)
 }
 
-/// Records one field's change (old → new, who, at which version).
+/// Records one field's change (old → new, who (none: the system), at which version).
 #[allow(clippy::too_many_arguments)]
 pub async fn insert_field_audit(
     tx: &mut Tx,
@@ -539,7 +539,7 @@ pub async fn insert_field_audit(
     field: &str,
     old: Option<&str>,
     new: Option<&str>,
-    user: i64,
+    user: Option<i64>,
     version: i64,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
@@ -568,12 +568,12 @@ pub async fn insert_field_audit(
     Ok(())
 }
 
-/// The last change to a field: who made it and when.
+/// The last change to a field: who made it (none: the offender data refresh) and when.
 pub async fn last_field_change(
     tx: &mut Tx,
     id: &str,
     field: &str,
-) -> Result<Option<(i64, OffsetDateTime)>, StoreError> {
+) -> Result<Option<(Option<i64>, OffsetDateTime)>, StoreError> {
     let query = Query::select()
         .columns([
             ParticipantFieldAudit::UserId,

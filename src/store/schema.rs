@@ -451,3 +451,32 @@ pub enum Outbox {
     NextAttemptAt,
     LastError,
 }
+
+/// `feed_refresh_runs`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum FeedRefreshRuns {
+    Table,
+    Id,
+    Kind,
+    StartedBy,
+    StartedAt,
+    FinishedAt,
+    Total,
+    Done,
+    Changed,
+    Errors,
+    Cursor,
+}
+
+/// `participant_locations`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum ParticipantLocations {
+    Table,
+    Id,
+    ParticipantId,
+    LocationId,
+    PreviousId,
+    MovedAt,
+}

@@ -2,6 +2,7 @@
 //! doubles them) and housekeeping every instance does for itself.
 
 pub mod dormant_accounts;
+pub mod feed_refresh;
 pub mod memory;
 pub mod outbox;
 pub mod supervision;

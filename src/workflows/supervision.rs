@@ -58,6 +58,7 @@ pub fn start(
     store: &Store,
     hub: &Hub,
     outbox_wake: &Arc<tokio::sync::Notify>,
+    dms: &crate::external::DmsClient,
 ) -> Jobs {
     let mut supervisors = Vec::new();
     {
@@ -86,16 +87,37 @@ pub fn start(
             0,
         )
         .unwrap_or(jiff::civil::Time::constant(19, 0, 0, 0));
-        let (store, job_hub) = (store.clone(), hub.clone());
+        let (job_store, job_hub) = (store.clone(), hub.clone());
         let factory: WorkerFactory = Arc::new(move || {
             Box::pin(super::dormant_accounts::run_daily(
-                store.clone(),
+                job_store.clone(),
                 job_hub.clone(),
                 at,
             ))
         });
         let lease = lease_for(settings, redis, "dormant-accounts");
         supervisors.push(hub.supervise(lease, factory, SupervisorConfig::default()));
+
+        let hour = jiff::civil::Time::new(
+            i8::try_from(settings.jobs.feed_refresh_hour).unwrap_or(22),
+            0,
+            0,
+            0,
+        )
+        .unwrap_or(jiff::civil::Time::constant(22, 0, 0, 0));
+        let refresh = super::feed_refresh::FeedRefresh {
+            store: store.clone(),
+            dms: dms.clone(),
+            hub: hub.clone(),
+            outbox_wake: outbox_wake.clone(),
+        };
+        let factory: WorkerFactory = Arc::new(move || Box::pin(refresh.clone().run_forever(hour)));
+        let lease = lease_for(settings, redis, super::feed_refresh::LEASE);
+        let config = SupervisorConfig {
+            check_every: Duration::from_millis(500),
+            ..SupervisorConfig::default()
+        };
+        supervisors.push(hub.supervise(lease, factory, config));
     }
     Jobs(supervisors)
 }

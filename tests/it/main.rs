@@ -9,6 +9,7 @@ mod browser_queues;
 mod case_edits;
 mod cli;
 mod enrolment;
+mod feed_refresh;
 mod jobs;
 mod live;
 mod operations;

@@ -7,6 +7,7 @@ pub mod assessment;
 pub mod case;
 pub mod enrol;
 pub mod errors;
+pub mod feed_refresh;
 pub mod home;
 pub mod organisation;
 pub mod participants;
