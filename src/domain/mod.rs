@@ -8,6 +8,7 @@ pub mod enrolment;
 pub mod field;
 pub mod identity_event;
 pub mod location;
+pub mod participant_list;
 pub mod password;
 pub mod permission;
 pub mod role;

@@ -16,6 +16,7 @@ pub mod live;
 pub mod observe;
 pub mod organisation;
 pub mod page;
+pub mod participant_list;
 pub mod participants;
 pub mod state;
 pub mod upload;

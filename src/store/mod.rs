@@ -8,6 +8,7 @@ pub mod enrolment;
 pub mod files;
 pub mod org;
 pub mod outbox;
+pub mod participant_list;
 pub mod participants;
 pub mod qa;
 pub mod schema;

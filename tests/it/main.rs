@@ -10,6 +10,7 @@ mod enrolment;
 mod jobs;
 mod live;
 mod operations;
+mod participant_list;
 mod participants;
 mod route_scope;
 mod schema;

@@ -8,5 +8,6 @@ pub mod enrol;
 pub mod errors;
 pub mod home;
 pub mod organisation;
+pub mod participant_list;
 pub mod participants;
 pub mod sign_in;
