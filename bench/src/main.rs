@@ -1,7 +1,7 @@
 //! `cats-bench`: one subcommand per benchmark of the release `cats` binary (build it first with
 //! `cargo build --release`). See the library crate for what each benchmark measures.
 
-use cats_bench::{broadcast, fanout, live, sessions, startup, throughput};
+use cats_bench::{broadcast, fanout, list, live, sessions, startup, throughput};
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -25,6 +25,8 @@ enum Command {
     Broadcast(broadcast::BroadcastArgs),
     /// Events and deliveries per second over 100 topics × 10 subscribers.
     Throughput(throughput::ThroughputArgs),
+    /// Requests/s and latency of a filtered, sorted participant list page over 100,000 cases.
+    List(list::ListArgs),
     /// Internal: a client worker process holding sockets for the live benchmarks.
     #[command(name = "client-worker", hide = true)]
     ClientWorker,
@@ -55,6 +57,7 @@ fn main() -> ExitCode {
             Command::Fanout(args) => fanout::run(args).await,
             Command::Broadcast(args) => broadcast::run(args).await,
             Command::Throughput(args) => throughput::run(args).await,
+            Command::List(args) => list::run(args).await,
             Command::ClientWorker => live::worker::run().await,
         }
     });

@@ -13,14 +13,14 @@ ALTER TABLE participants ADD COLUMN status_order INTEGER GENERATED ALWAYS AS (
 
 -- Sorts: read in index order, checking scope and filters on each row until a page is full.
 CREATE INDEX participants_name_sort_idx ON participants (last_name, first_name, id);
-CREATE INDEX participants_status_sort_idx ON participants (status_order, last_name, id);
-CREATE INDEX participants_location_sort_idx ON participants (current_location_id, last_name, id);
+CREATE INDEX participants_status_sort_idx ON participants (status_order, last_name, first_name, id);
+CREATE INDEX participants_location_sort_idx ON participants (current_location_id, last_name, first_name, id);
 CREATE INDEX participants_risk_due_sort_idx ON participants (risk_due, id);
 CREATE INDEX participants_updated_sort_idx ON participants (updated_at, id);
 
 -- Filters by owner and by scope, in the default (name) order.
-CREATE INDEX participants_owner_name_idx ON participants (owner_id, last_name, id);
-CREATE INDEX participants_tenant_name_idx ON participants (owner_tenant_id, last_name, id);
+CREATE INDEX participants_owner_name_idx ON participants (owner_id, last_name, first_name, id);
+CREATE INDEX participants_tenant_name_idx ON participants (owner_tenant_id, last_name, first_name, id);
 
 -- Location names in order, for the location sort's join.
 CREATE INDEX locations_name_idx ON locations (name, id);

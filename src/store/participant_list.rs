@@ -43,7 +43,10 @@ fn matching(viewer: &Viewer<'_>, criteria: &ListCriteria) -> SelectStatement {
         .cond_where(visible(viewer.scope, viewer.internal))
         .to_owned();
     if let Some(status) = criteria.status {
-        query.and_where(col(Participants::EnrolmentStatus).eq(status.value()));
+        // The generated listing-order column, not the stored value: the (status_order, name)
+        // index then serves both this filter and the status sort.
+        let order = i64::try_from(status.order()).unwrap_or(i64::MAX);
+        query.and_where(col(Participants::StatusOrder).eq(order));
     }
     if let Some(location) = criteria.location {
         query.and_where(col(Participants::CurrentLocationId).eq(location));
@@ -100,17 +103,17 @@ fn sorted(mut query: SelectStatement, criteria: &ListCriteria) -> SelectStatemen
     } else {
         Order::Asc
     };
+    // Names sort by last then first name, as every (key, last_name, first_name, id) index has it.
     let by_name = |query: &mut SelectStatement| {
-        query.order_by((Participants::Table, Participants::LastName), order.clone());
-    };
-    match criteria.sort.key {
-        SortKey::Name => {
-            by_name(&mut query);
-            query.order_by(
+        query
+            .order_by((Participants::Table, Participants::LastName), order.clone())
+            .order_by(
                 (Participants::Table, Participants::FirstName),
                 order.clone(),
             );
-        }
+    };
+    match criteria.sort.key {
+        SortKey::Name => by_name(&mut query),
         SortKey::Id => {}
         SortKey::Status => {
             query.order_by(
@@ -120,8 +123,9 @@ fn sorted(mut query: SelectStatement, criteria: &ListCriteria) -> SelectStatemen
             by_name(&mut query);
         }
         SortKey::Location => {
-            // Joined only for this sort: the locations' name index drives a nested loop into
-            // the participants' (location, name) index.
+            // Joined only for this sort. The only sort no index can serve on a broad filter
+            // (names live in another table): PostgreSQL keeps the top rows of the matches in a
+            // heap rather than sorting them all; a location filter makes it an index read.
             query
                 .left_join(
                     Locations::Table,

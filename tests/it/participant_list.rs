@@ -15,7 +15,7 @@ on_both_databases!(
 );
 
 /// One test case: what the list must show about it.
-struct Case {
+pub(crate) struct Case {
     id: &'static str,
     last_name: &'static str,
     status: i64,
@@ -27,7 +27,7 @@ struct Case {
 
 /// Four cases Alex Worker (provider A, team 1) sees, chosen so each sort gives a different
 /// order, and three outside that scope that match every filter Alex could try.
-const CASES: [Case; 7] = [
+pub(crate) const CASES: [Case; 7] = [
     Case {
         id: "1LST00004",
         last_name: "Adams",
@@ -96,7 +96,7 @@ const CASES: [Case; 7] = [
     },
 ];
 
-async fn insert(app: &TestApp, cases: &[Case]) {
+pub(crate) async fn insert(app: &TestApp, cases: &[Case]) {
     let now = OffsetDateTime::now_utc();
     let today = now.date();
     let creator = app.user_id("worker@provider-a.example").await;
