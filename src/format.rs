@@ -39,6 +39,19 @@ pub fn full_name(first: &str, middle: Option<&str>, last: &str) -> String {
         .join(" ")
 }
 
+/// A count with thousands separators: `100,000`.
+pub fn display_count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,5 +75,14 @@ mod tests {
     #[test]
     fn dates_read_the_uk_way() {
         assert_eq!(display_date(date!(2029 - 03 - 31)), "31 Mar 2029");
+    }
+
+    #[test]
+    fn counts_have_thousands_separators() {
+        assert_eq!(display_count(0), "0");
+        assert_eq!(display_count(999), "999");
+        assert_eq!(display_count(1000), "1,000");
+        assert_eq!(display_count(100_000), "100,000");
+        assert_eq!(display_count(1_234_567), "1,234,567");
     }
 }

@@ -9,6 +9,7 @@
 pub mod broadcast;
 pub mod fanout;
 pub mod harness;
+pub mod list;
 pub mod live;
 pub mod sessions;
 pub mod startup;

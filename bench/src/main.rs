@@ -1,7 +1,7 @@
 //! `cats-bench`: one subcommand per benchmark of the release `cats` binary (build it first with
 //! `cargo build --release`). See the library crate for what each benchmark measures.
 
-use cats_bench::{broadcast, fanout, live, sessions, startup, sync, throughput};
+use cats_bench::{broadcast, fanout, list, live, sessions, startup, sync, throughput};
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -27,6 +27,8 @@ enum Command {
     Throughput(throughput::ThroughputArgs),
     /// The external-data refresh over `--scale` seeded cases against the fake service.
     Sync(sync::SyncArgs),
+    /// Requests/s and latency of a filtered, sorted participant list page over 100,000 cases.
+    List(list::ListArgs),
     /// Internal: a client worker process holding sockets for the live benchmarks.
     #[command(name = "client-worker", hide = true)]
     ClientWorker,
@@ -58,6 +60,7 @@ fn main() -> ExitCode {
             Command::Broadcast(args) => broadcast::run(args).await,
             Command::Throughput(args) => throughput::run(args).await,
             Command::Sync(args) => sync::run(args).await,
+            Command::List(args) => list::run(args).await,
             Command::ClientWorker => live::worker::run().await,
         }
     });

@@ -9,6 +9,7 @@ pub mod feed_refresh;
 pub mod field;
 pub mod identity_event;
 pub mod location;
+pub mod participant_list;
 pub mod password;
 pub mod permission;
 pub mod qa;

@@ -112,6 +112,7 @@ pub async fn list(
         pagination: Pagination {
             page,
             pages: page_count(total, PER_PAGE),
+            more: false,
             query: &query_string,
             path: "/admin/users",
         },

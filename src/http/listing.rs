@@ -22,8 +22,14 @@ impl ListQuery {
 
     /// The zero-based page asked for (anything below 1 is the first).
     pub fn page_index(&self) -> u64 {
-        self.page.unwrap_or(1).max(1) - 1
+        page_index(self.page)
     }
+}
+
+/// The zero-based page of a 1-based page number from the address (anything below 1, or none,
+/// is the first).
+pub fn page_index(page: Option<u64>) -> u64 {
+    page.unwrap_or(1).max(1) - 1
 }
 
 /// How many pages `total` rows fill (at least one, so "page 1 of 1" reads right when empty).

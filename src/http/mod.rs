@@ -19,6 +19,7 @@ pub mod notifications;
 pub mod observe;
 pub mod organisation;
 pub mod page;
+pub mod participant_list;
 pub mod participants;
 pub mod queues;
 pub mod state;

@@ -1,9 +1,8 @@
-//! Participant pages: the list in the user's scope, finding a new participant in the offender
+//! Participant pages (the list is in `participant_list`): finding a new participant in the offender
 //! data, creating the case, and the case overview (every view audited, scoped like every read).
 
 use super::current_user::{CurrentUser, Protected};
 use super::error::HttpError;
-use super::listing::{page_count, ListQuery};
 use super::page::{case_topic_now, form_response, render, render_case_page, see_other};
 use super::routes;
 use super::state::AppState;
@@ -15,121 +14,24 @@ use crate::cases::edit::EditOutcome;
 use crate::cases::CaseError;
 use crate::domain::candidate::CandidateSearch;
 use crate::domain::case_edit::{CaseField, FieldChange};
-use crate::domain::enrolment::EnrolmentStatus;
 use crate::external::OffenderRecord;
 use crate::format::{display_date, display_time, full_name};
 use crate::live::case_view;
-use crate::store::participants::{self, ParticipantFilter, ParticipantRow};
-use crate::store::{org, users};
+use crate::store::org;
+use crate::store::participants::{self, ParticipantRow};
 use actix_web::{web, HttpResponse};
-use cats_views::components::Pagination;
 use cats_views::form::FormErrors;
 use cats_views::pages::case::{case_page as case_page_view, CasePage};
-use cats_views::pages::participants::{
-    candidate_search, participant_list, CandidateSearchPage, CandidateView, ParticipantLine,
-    ParticipantList,
-};
+use cats_views::pages::participants::{candidate_search, CandidateSearchPage, CandidateView};
 use serde::Deserialize;
 use std::collections::HashMap;
 
 routes! {
-    get "/participants" => list;
+    get "/participants" => super::participant_list::list;
     get "/participants/search" => search;
     post "/participants" => create;
     get "/participants/{id}" => overview;
     post "/participants/{id}/details" => save_details;
-}
-
-const PER_PAGE: u64 = 25;
-
-fn status_name(value: i64) -> &'static str {
-    EnrolmentStatus::from_value(value).map_or("Unknown", EnrolmentStatus::display_name)
-}
-
-/// `GET /participants`
-pub async fn list(
-    state: web::Data<AppState>,
-    CurrentUser(user): CurrentUser,
-    query: web::Query<ListQuery>,
-) -> Result<HttpResponse, HttpError> {
-    let search = query.search_text();
-    let status = query
-        .status
-        .as_deref()
-        .and_then(|s| s.parse::<i64>().ok())
-        .and_then(EnrolmentStatus::from_value);
-    let page = query.page_index();
-    let filter = ParticipantFilter {
-        status: status.map(EnrolmentStatus::value),
-        search: Some(search.clone()),
-        page,
-        per_page: PER_PAGE,
-        ..ParticipantFilter::default()
-    };
-    let mut db = state.store.db();
-    let (rows, total) =
-        participants::list(&mut db, &user.scope(), user.is_internal(), &filter).await?;
-    let lines = lines_for(&state, &rows).await?;
-    let mut statuses = vec![(String::new(), "Any status".to_owned())];
-    statuses.extend(
-        EnrolmentStatus::ALL
-            .into_iter()
-            .map(|s| (s.value().to_string(), s.display_name().to_owned())),
-    );
-    let status_value = status.map(|s| s.value().to_string()).unwrap_or_default();
-    let query_string = serde_html_form::to_string([
-        ("search", search.as_str()),
-        ("status", status_value.as_str()),
-    ])
-    .unwrap_or_default();
-    let view = ParticipantList {
-        rows: &lines,
-        total,
-        search: &search,
-        status: &status_value,
-        statuses: &statuses,
-        pagination: Pagination {
-            page,
-            pages: page_count(total, PER_PAGE),
-            query: &query_string,
-            path: "/participants",
-        },
-    };
-    Ok(render(
-        &state,
-        &user,
-        "Participants",
-        "/participants",
-        participant_list(&view),
-    )
-    .await)
-}
-
-async fn lines_for(
-    state: &AppState,
-    rows: &[ParticipantRow],
-) -> Result<Vec<ParticipantLine>, HttpError> {
-    let mut db = state.store.db();
-    let locations = org::location_names(&mut db).await?;
-    let owner_ids: Vec<i64> = rows.iter().filter_map(|r| r.owner_id).collect();
-    let owners = users::display_names(&mut db, &owner_ids).await?;
-    Ok(rows
-        .iter()
-        .map(|row| ParticipantLine {
-            id: row.id.clone(),
-            name: full_name(&row.first_name, row.middle_name.as_deref(), &row.last_name),
-            date_of_birth: display_date(row.date_of_birth),
-            status: status_name(row.enrolment_status),
-            location: locations
-                .get(&row.current_location_id)
-                .cloned()
-                .unwrap_or_default(),
-            owner: row
-                .owner_id
-                .and_then(|id| owners.get(&id).cloned())
-                .unwrap_or_else(|| "Unassigned".to_owned()),
-        })
-        .collect())
 }
 
 /// Query of the candidate search.

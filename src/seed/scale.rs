@@ -10,7 +10,7 @@ use crate::store::schema::{ParticipantIdentifiers, Participants, Users};
 use crate::store::{Store, StoreError};
 use sea_query::{Expr, ExprTrait, Query};
 use std::collections::HashMap;
-use time::OffsetDateTime;
+use time::{Date, Duration, OffsetDateTime};
 
 /// Rows per insert statement.
 const BATCH: u32 = 500;
@@ -23,6 +23,21 @@ const STATUSES: [EnrolmentStatus; 5] = [
     EnrolmentStatus::Approved,
     EnrolmentStatus::Approved,
 ];
+
+/// A risk review due for one case in three, spread from 30 days overdue to 29 days ahead, so
+/// the list's risk filters and sort have something to find.
+fn risk_review(n: u32, today: Date) -> (Option<Date>, Option<&'static str>) {
+    if !n.is_multiple_of(3) {
+        return (None, None);
+    }
+    let offset = i64::from(n / 3 % 60) - 30;
+    let reason = if n.is_multiple_of(2) {
+        "Initial Review"
+    } else {
+        "Ten Week Review"
+    };
+    (today.checked_add(Duration::days(offset)), Some(reason))
+}
 
 /// Adds `count` synthetic participants owned by the demo support workers.
 pub async fn load(store: &Store, count: u32) -> Result<u32, anyhow::Error> {
@@ -72,6 +87,8 @@ pub async fn load(store: &Store, count: u32) -> Result<u32, anyhow::Error> {
                 Participants::CreatedAt,
                 Participants::CreatedBy,
                 Participants::UpdatedAt,
+                Participants::RiskDue,
+                Participants::RiskDueReason,
             ])
             .to_owned();
         let mut identifiers = Query::insert()
@@ -102,6 +119,7 @@ pub async fn load(store: &Store, count: u32) -> Result<u32, anyhow::Error> {
             } else {
                 "pending"
             };
+            let (risk_due, risk_reason) = risk_review(n, now.date());
             people.values_panic([
                 record.upci.clone().into(),
                 record.first_name.into(),
@@ -119,7 +137,9 @@ pub async fn load(store: &Store, count: u32) -> Result<u32, anyhow::Error> {
                 1i64.into(),
                 now.into(),
                 (*owner).into(),
-                now.into(),
+                (now - Duration::minutes(i64::from(n % 100_000))).into(),
+                risk_due.into(),
+                risk_reason.map(str::to_owned).into(),
             ]);
             for (kind, value) in [
                 ("NOMIS Number", record.nomis_number),

@@ -10,6 +10,7 @@ pub mod files;
 pub mod notifications;
 pub mod org;
 pub mod outbox;
+pub mod participant_list;
 pub mod participants;
 pub mod qa;
 pub mod qa_notes;

@@ -7,7 +7,7 @@ use super::schema::{
 };
 use super::{Db, StoreError, Tx};
 use crate::domain::tenant::TenantScope;
-use sea_query::{Cond, Expr, ExprTrait, Func, Order, Query, SelectStatement};
+use sea_query::{Cond, Expr, ExprTrait, Order, Query, SelectStatement};
 use time::{Date, OffsetDateTime};
 
 /// A participant as stored.
@@ -45,6 +45,10 @@ pub struct ParticipantRow {
     pub version: i64,
     /// Created.
     pub created_at: OffsetDateTime,
+    /// Last changed.
+    pub updated_at: OffsetDateTime,
+    /// When the next risk review is due.
+    pub risk_due: Option<Date>,
 }
 
 /// A new participant.
@@ -96,22 +100,8 @@ pub struct TimelineRow {
     pub occurred_at: OffsetDateTime,
 }
 
-/// Filters for the participant list.
-#[derive(Debug, Clone, Default)]
-pub struct ParticipantFilter {
-    /// Only this status value.
-    pub status: Option<i64>,
-    /// Only this owner.
-    pub owner: Option<i64>,
-    /// Name or id contains this.
-    pub search: Option<String>,
-    /// Zero-based page.
-    pub page: u64,
-    /// Rows per page.
-    pub per_page: u64,
-}
-
-const COLUMNS: [Participants; 16] = [
+/// The columns of a [`ParticipantRow`].
+pub(super) const COLUMNS: [Participants; 18] = [
     Participants::Id,
     Participants::FirstName,
     Participants::MiddleName,
@@ -128,11 +118,13 @@ const COLUMNS: [Participants; 16] = [
     Participants::ActiveInFeed,
     Participants::Version,
     Participants::CreatedAt,
+    Participants::UpdatedAt,
+    Participants::RiskDue,
 ];
 
 /// Who sees a participant: the owner's tenant is in scope; an unowned case is seen by internal
 /// users and by anyone who sees its current location.
-fn visible(scope: &TenantScope, internal: bool) -> Cond {
+pub(super) fn visible(scope: &TenantScope, internal: bool) -> Cond {
     let at_visible_location = Query::select()
         .column(LocationTenants::LocationId)
         .from(LocationTenants::Table)
@@ -196,76 +188,6 @@ pub async fn get(
         .cond_where(visible(scope, internal))
         .to_owned();
     db.fetch_optional(&query).await
-}
-
-/// Participants the user may see, filtered and paged, with the total.
-pub async fn list(
-    db: &mut Db<'_>,
-    scope: &TenantScope,
-    internal: bool,
-    filter: &ParticipantFilter,
-) -> Result<(Vec<ParticipantRow>, u64), StoreError> {
-    let mut base = Query::select()
-        .from(Participants::Table)
-        .cond_where(visible(scope, internal))
-        .to_owned();
-    if let Some(status) = filter.status {
-        base.and_where(Expr::col((Participants::Table, Participants::EnrolmentStatus)).eq(status));
-    }
-    if let Some(owner) = filter.owner {
-        base.and_where(Expr::col((Participants::Table, Participants::OwnerId)).eq(owner));
-    }
-    if let Some(search) = filter
-        .search
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        let pattern = format!("%{}%", search.to_lowercase().replace(['%', '_', '\\'], ""));
-        base.cond_where(
-            Cond::any()
-                .add(
-                    Expr::expr(Func::lower(Expr::col((
-                        Participants::Table,
-                        Participants::LastName,
-                    ))))
-                    .like(pattern.clone()),
-                )
-                .add(
-                    Expr::expr(Func::lower(Expr::col((
-                        Participants::Table,
-                        Participants::FirstName,
-                    ))))
-                    .like(pattern.clone()),
-                )
-                .add(
-                    Expr::expr(Func::lower(Expr::col((
-                        Participants::Table,
-                        Participants::Id,
-                    ))))
-                    .like(pattern),
-                ),
-        );
-    }
-    let count = base
-        .clone()
-        .expr(Func::count(Expr::col((
-            Participants::Table,
-            Participants::Id,
-        ))))
-        .to_owned();
-    let (total,): (i64,) = db.fetch_one(&count).await?;
-    let page = base
-        .columns(COLUMNS.map(|c| (Participants::Table, c)))
-        .order_by((Participants::Table, Participants::LastName), Order::Asc)
-        .order_by((Participants::Table, Participants::Id), Order::Asc)
-        .limit(filter.per_page)
-        .offset(filter.page * filter.per_page)
-        .to_owned();
-    Ok((
-        db.fetch_all(&page).await?,
-        u64::try_from(total).unwrap_or(0),
-    ))
 }
 
 /// Creates a participant at version 1.

@@ -177,6 +177,9 @@ pub enum Participants {
     PreferredName,
     Pronouns,
     Notes,
+    RiskDue,
+    RiskDueReason,
+    StatusOrder,
 }
 
 /// `participant_identifiers`

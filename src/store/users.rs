@@ -227,6 +227,21 @@ pub async fn display_names(
     Ok(rows.into_iter().collect())
 }
 
+/// Every user in scope, by display name (id, name): who the participant list can filter by.
+pub async fn names_in_scope(
+    db: &mut Db<'_>,
+    scope: &TenantScope,
+) -> Result<Vec<(i64, String)>, StoreError> {
+    let query = Query::select()
+        .columns([Users::Id, Users::DisplayName])
+        .from(Users::Table)
+        .and_where(Expr::col(Users::TenantId).like(scope.like_pattern()))
+        .order_by(Users::DisplayName, Order::Asc)
+        .order_by(Users::Id, Order::Asc)
+        .to_owned();
+    db.fetch_all(&query).await
+}
+
 /// Display names of users by id, inside a transaction.
 pub async fn display_names_in(
     tx: &mut Tx,

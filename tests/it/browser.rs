@@ -470,3 +470,57 @@ async fn a_colleagues_saved_answers_appear_live_and_never_replace_an_answer_bein
         ["In the last year"]
     );
 }
+
+#[tokio::test]
+async fn the_participant_list_sorts_from_its_headings_and_shows_a_refused_filter_at_its_field() {
+    let Some(driver) = driver().await else { return };
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite app");
+    crate::participant_list::insert(&app, &crate::participant_list::CASES).await;
+    let client = browser(&driver).await;
+    let result = async {
+        sign_in_as(&client, &app.address, "worker@provider-a.example").await?;
+        client
+            .goto(&format!("{}/participants?contract=con_24036", app.address))
+            .await?;
+        let sorted = client
+            .find(Locator::Css("th[aria-sort=ascending]"))
+            .await?
+            .text()
+            .await?;
+        assert!(sorted.starts_with("Name"), "{sorted}");
+        client
+            .find(Locator::LinkText("Risk due"))
+            .await?
+            .click()
+            .await?;
+        let heading = client
+            .wait()
+            .for_element(Locator::Css("th[aria-sort=ascending]"))
+            .await?
+            .text()
+            .await?;
+        assert!(heading.starts_with("Risk due"), "{heading}");
+        let url = client.current_url().await?;
+        assert!(url.as_str().contains("contract=con_24036"), "{url}");
+        let first = client
+            .find(Locator::Css("tbody tr td code"))
+            .await?
+            .text()
+            .await?;
+        assert_eq!(first, "1LST00004", "the overdue review first");
+        screenshot(&client, "participant-list").await;
+        client
+            .goto(&format!("{}/participants?location=15", app.address))
+            .await?;
+        let summary = client
+            .wait()
+            .for_element(Locator::Css(".error-summary"))
+            .await?;
+        assert!(summary.text().await?.contains("not one you can see"));
+        screenshot(&client, "participant-list-refused").await;
+        Ok::<_, Box<dyn std::error::Error>>(())
+    }
+    .await;
+    let _ = client.close().await;
+    result.expect("browser flow");
+}

@@ -13,6 +13,7 @@ mod feed_refresh;
 mod jobs;
 mod live;
 mod operations;
+mod participant_list;
 mod participants;
 mod queues;
 mod route_scope;

@@ -89,7 +89,7 @@ async fn sqlite_schema(pool: &sqlx::SqlitePool) -> Schema {
     const TABLES: &str = "sqlite_master m WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '_sqlx_migrations'";
     let columns: Vec<(String, String, String, i64, i64)> = sqlx::query_as(&format!(
         "SELECT m.name, p.name, p.type, p.\"notnull\", p.pk FROM {} ",
-        TABLES.replace(" WHERE", ", pragma_table_info(m.name) p WHERE")
+        TABLES.replace(" WHERE", ", pragma_table_xinfo(m.name) p WHERE")
     ))
     .fetch_all(pool)
     .await

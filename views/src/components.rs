@@ -59,8 +59,10 @@ impl Render for Tag<'_> {
 pub struct Pagination<'a> {
     /// Zero-based current page.
     pub page: u64,
-    /// Total pages (at least 1).
+    /// Total pages (at least 1); when `more`, the pages counted before the count stopped.
     pub pages: u64,
+    /// There are more pages than `pages` (the count was capped).
+    pub more: bool,
     /// The query string without `page`, e.g. `search=jo&status=active`.
     pub query: &'a str,
     /// The path the links point to.
@@ -80,13 +82,13 @@ impl Pagination<'_> {
 impl Render for Pagination<'_> {
     fn render(&self) -> Markup {
         html! {
-            @if self.pages > 1 {
+            @if self.pages > 1 || self.more {
                 nav.pagination aria-label="Pages" {
                     @if self.page > 0 {
                         a.pagination__prev href=(self.href(self.page - 1)) rel="prev" { "Previous" }
                     }
-                    span.pagination__status { "Page " (self.page + 1) " of " (self.pages) }
-                    @if self.page + 1 < self.pages {
+                    span.pagination__status { "Page " (self.page + 1) " of " @if self.more { "more than " } (self.pages) }
+                    @if self.page + 1 < self.pages || self.more {
                         a.pagination__next href=(self.href(self.page + 1)) rel="next" { "Next" }
                     }
                 }

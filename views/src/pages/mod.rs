@@ -10,6 +10,7 @@ pub mod errors;
 pub mod feed_refresh;
 pub mod home;
 pub mod organisation;
+pub mod participant_list;
 pub mod participants;
 pub mod queues;
 pub mod sign_in;

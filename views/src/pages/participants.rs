@@ -1,78 +1,8 @@
-//! Participant pages: the list, finding a new participant, and the case overview.
+//! Participant pages: finding a new participant, and the case overview's timeline.
 
-use super::case::status_tag;
-use crate::components::{Banner, Pagination, SummaryList};
-use crate::form::{CsrfField, ErrorSummary, FormErrors, SelectField, TextField};
+use crate::components::{Banner, SummaryList};
+use crate::form::{CsrfField, ErrorSummary, FormErrors, TextField};
 use maud::{html, Markup};
-
-/// A row of the participant list.
-pub struct ParticipantLine {
-    /// Case id.
-    pub id: String,
-    /// Full name.
-    pub name: String,
-    /// Date of birth.
-    pub date_of_birth: String,
-    /// Status name.
-    pub status: &'static str,
-    /// Current location.
-    pub location: String,
-    /// Owner, or "Unassigned".
-    pub owner: String,
-}
-
-/// The participant list.
-pub struct ParticipantList<'a> {
-    /// Rows.
-    pub rows: &'a [ParticipantLine],
-    /// Matching in all.
-    pub total: u64,
-    /// Search text.
-    pub search: &'a str,
-    /// Status filter value.
-    pub status: &'a str,
-    /// Status options.
-    pub statuses: &'a [(String, String)],
-    /// Paging.
-    pub pagination: Pagination<'a>,
-}
-
-/// Renders the list.
-pub fn participant_list(page: &ParticipantList<'_>) -> Markup {
-    let no_errors = FormErrors::new();
-    html! {
-        h1 { "Participants" }
-        p { a.button href="/participants/search" { "Find a new participant" } }
-        form.filters method="get" action="/participants" role="search" {
-            (TextField { name: "search", label: "Name or participant id", hint: None, value: page.search,
-                input_type: "search", autocomplete: None, errors: &no_errors })
-            (SelectField { name: "status", label: "Status", options: page.statuses, selected: page.status, errors: &no_errors })
-            button.button.button--secondary type="submit" { "Search" }
-        }
-        p { (page.total) " " (if page.total == 1 { "participant" } else { "participants" }) }
-        @if page.rows.is_empty() {
-            p { "No participants match. To start a case, find the person in the offender data." }
-        } @else {
-            table.table {
-                thead { tr { th scope="col" { "Name" } th scope="col" { "Id" } th scope="col" { "Date of birth" }
-                    th scope="col" { "Status" } th scope="col" { "Location" } th scope="col" { "Owner" } } }
-                tbody {
-                    @for row in page.rows {
-                        tr {
-                            td { a href={ "/participants/" (row.id) } { (row.name) } }
-                            td { code { (row.id) } }
-                            td { (row.date_of_birth) }
-                            td { (status_tag(row.status)) }
-                            td { (row.location) }
-                            td { (row.owner) }
-                        }
-                    }
-                }
-            }
-        }
-        (page.pagination)
-    }
-}
 
 /// What a candidate search found, as the page shows it.
 pub enum CandidateView {
