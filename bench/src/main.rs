@@ -1,7 +1,7 @@
 //! `cats-bench`: one subcommand per benchmark of the release `cats` binary (build it first with
 //! `cargo build --release`). See the library crate for what each benchmark measures.
 
-use cats_bench::{broadcast, fanout, live, sessions, startup, throughput};
+use cats_bench::{broadcast, fanout, live, payments, sessions, startup, throughput};
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -25,6 +25,8 @@ enum Command {
     Broadcast(broadcast::BroadcastArgs),
     /// Events and deliveries per second over 100 topics × 10 subscribers.
     Throughput(throughput::ThroughputArgs),
+    /// Time for the payments workflow to raise 1,000,000 enrolment payment rows on PostgreSQL.
+    Payments(payments::PaymentsArgs),
     /// Internal: a client worker process holding sockets for the live benchmarks.
     #[command(name = "client-worker", hide = true)]
     ClientWorker,
@@ -55,6 +57,7 @@ fn main() -> ExitCode {
             Command::Fanout(args) => fanout::run(args).await,
             Command::Broadcast(args) => broadcast::run(args).await,
             Command::Throughput(args) => throughput::run(args).await,
+            Command::Payments(args) => payments::run(args).await,
             Command::ClientWorker => live::worker::run().await,
         }
     });

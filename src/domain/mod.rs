@@ -9,6 +9,7 @@ pub mod field;
 pub mod identity_event;
 pub mod location;
 pub mod password;
+pub mod payments;
 pub mod permission;
 pub mod role;
 pub mod tenant;

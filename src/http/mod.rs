@@ -9,6 +9,7 @@ pub mod auth;
 pub mod current_user;
 pub mod enrol;
 pub mod error;
+pub mod finance;
 pub mod health;
 pub mod home;
 pub mod listing;
@@ -69,6 +70,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     participants::routes(cfg);
     enrol::routes(cfg);
     assessment::routes(cfg);
+    finance::routes(cfg);
 }
 
 /// Every route of the application.
@@ -84,6 +86,7 @@ pub fn all_routes() -> Vec<RouteInfo> {
         participants::ROUTES,
         enrol::ROUTES,
         assessment::ROUTES,
+        finance::ROUTES,
     ]
     .concat()
 }

@@ -18,6 +18,9 @@ pub fn nav_for(user: &Principal, current: &str) -> Vec<NavLink> {
         links.push(("/admin/users", "Users"));
         links.push(("/admin/organisation", "Organisation"));
     }
+    if user.can(crate::domain::permission::Permission::Finance) {
+        links.push(("/finance/payments", "Payments"));
+    }
     links.push(("/account", "Your account"));
     links
         .into_iter()

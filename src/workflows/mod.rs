@@ -4,4 +4,5 @@
 pub mod dormant_accounts;
 pub mod memory;
 pub mod outbox;
+pub mod payments;
 pub mod supervision;

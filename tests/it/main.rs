@@ -11,6 +11,7 @@ mod jobs;
 mod live;
 mod operations;
 mod participants;
+mod payments;
 mod route_scope;
 mod schema;
 mod sign_in;

@@ -6,6 +6,7 @@ pub mod assessment;
 pub mod case;
 pub mod enrol;
 pub mod errors;
+pub mod finance;
 pub mod home;
 pub mod organisation;
 pub mod participants;
