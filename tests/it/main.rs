@@ -7,6 +7,7 @@ mod browser;
 mod case_edits;
 mod cli;
 mod enrolment;
+mod finance;
 mod jobs;
 mod live;
 mod operations;

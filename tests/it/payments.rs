@@ -185,7 +185,7 @@ async fn rows(store: &Store, id: &str) -> Vec<PaymentRow> {
         .expect("rows")
 }
 
-async fn pending(store: &Store) -> u64 {
+pub async fn pending(store: &Store) -> u64 {
     integration_events::pending(&mut store.db(), ENROLMENT_APPROVED)
         .await
         .expect("pending")
@@ -368,7 +368,7 @@ async fn assert_exactly_once(store: &Store, ids: &[String], events: usize) {
     assert_eq!(pending(store).await, 0);
 }
 
-async fn wait_until_handled(store: &Store) {
+pub async fn wait_until_handled(store: &Store) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     while pending(store).await > 0 {
         assert!(
