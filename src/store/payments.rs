@@ -23,8 +23,10 @@ use super::qa::queue;
 const BATCH_LOCK: i64 = 0x0CA7_5E4B;
 
 /// Raises the rows of a claimed batch. Written once for both backends (numbered parameters
-/// in order of first use work on both). The inner query gathers each event's facts; the
-/// outer one applies the enrolment rule:
+/// in order of first use work on both). The sets are materialised before any row is written
+/// (a per-row look-up of the ledger while inserting into it rescans the rows this statement
+/// wrote: quadratic); the inner query gathers each event's facts, the outer one applies the
+/// enrolment rule:
 /// - never Approved → no row (the `EXISTS` on the history);
 /// - an eligible row already in the ledger, or an earlier event of the same participant in
 ///   this batch → "Already paid";
@@ -33,33 +35,48 @@ const BATCH_LOCK: i64 = 0x0CA7_5E4B;
 /// Attribution (DOMAIN.md §11): contract and location are the enrolment location's, the
 /// worker and tenant the latest provider QA entry's.
 const RAISE_ENROLMENT_ROWS: &str = "
+WITH batch AS MATERIALIZED (
+    SELECT e.id, e.participant_id, e.occurred_on FROM integration_events e
+    WHERE e.id BETWEEN $1 AND $2 AND e.batch = $2 AND e.kind = $3),
+approved AS MATERIALIZED (
+    SELECT DISTINCT h.participant_id FROM enrolment_history h
+    WHERE h.status = $4 AND h.participant_id IN (SELECT participant_id FROM batch)),
+latest_pqa AS MATERIALIZED (
+    SELECT q.participant_id, MAX(q.id) AS id FROM qa_entries q
+    WHERE q.queue = $5 AND q.participant_id IN (SELECT participant_id FROM batch)
+    GROUP BY q.participant_id),
+paid AS MATERIALIZED (
+    SELECT DISTINCT x.participant_id FROM enrolment_payments x
+    WHERE x.eligible AND x.participant_id IN (SELECT participant_id FROM batch))
 INSERT INTO enrolment_payments (
     source_event_id, participant_id, eligible, ineligibility_reason, contract_id, location_id,
     location_type, tenant_id, support_worker_id, consent_date, approval_date, created_at)
 SELECT f.id, f.participant_id,
        CASE WHEN f.paid_before OR f.nth > 1 THEN FALSE ELSE TRUE END,
-       CASE WHEN f.paid_before OR f.nth > 1 THEN $1 ELSE NULL END,
+       CASE WHEN f.paid_before OR f.nth > 1 THEN $6 ELSE NULL END,
        f.contract_id, f.location_id, f.location_type, f.tenant_id, f.support_worker_id,
-       f.consent_date, f.occurred_on, $2
+       f.consent_date, f.occurred_on, $7
 FROM (
-    SELECT e.id, e.participant_id, e.occurred_on,
-           ROW_NUMBER() OVER (PARTITION BY e.participant_id ORDER BY e.id) AS nth,
-           EXISTS (SELECT 1 FROM enrolment_payments x
-                   WHERE x.participant_id = e.participant_id AND x.eligible) AS paid_before,
+    SELECT b.id, b.participant_id, b.occurred_on,
+           ROW_NUMBER() OVER (PARTITION BY b.participant_id ORDER BY b.id) AS nth,
+           paid.participant_id IS NOT NULL AS paid_before,
            l.contract_id, l.id AS location_id, l.location_type,
            q.tenant_id, q.support_worker_id, p.date_of_first_consent AS consent_date
-    FROM integration_events e
-    JOIN participants p ON p.id = e.participant_id
+    FROM batch b
+    JOIN approved a ON a.participant_id = b.participant_id
+    JOIN participants p ON p.id = b.participant_id
     LEFT JOIN locations l ON l.id = p.enrolment_location_id
-    LEFT JOIN qa_entries q ON q.id = (
-        SELECT MAX(q2.id) FROM qa_entries q2
-        WHERE q2.participant_id = e.participant_id AND q2.queue = $3)
-    WHERE e.id BETWEEN $4 AND $5 AND e.batch = $5 AND e.kind = $6
-      AND EXISTS (SELECT 1 FROM enrolment_history h
-                  WHERE h.participant_id = e.participant_id AND h.status = $7)
+    LEFT JOIN latest_pqa lq ON lq.participant_id = b.participant_id
+    LEFT JOIN qa_entries q ON q.id = lq.id
+    LEFT JOIN paid ON paid.participant_id = b.participant_id
 ) f
 WHERE TRUE
 ON CONFLICT (source_event_id) DO NOTHING";
+
+/// Above this many events, PostgreSQL is told to use hash joins: it cannot estimate the batch
+/// (its stamp was written in this transaction, so the statistics say "no rows") and would pick
+/// nested loops over the materialised sets, quadratic in the batch size.
+const HASH_JOINS_FROM: u64 = 1_000;
 
 /// What one batch did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -112,16 +129,23 @@ pub async fn raise_enrolment_batch_in(
     let events = tx.execute(&claim).await?;
     let reason = IneligibilityReason::AlreadyPaid.text();
     let approved = EnrolmentStatus::Approved.value();
+    if events > HASH_JOINS_FROM {
+        if let Tx::Postgres(inner) = tx {
+            sqlx::query("SET LOCAL enable_nestloop = off")
+                .execute(&mut **inner)
+                .await?;
+        }
+    }
     macro_rules! raise {
         ($conn:expr) => {
             sqlx::query(RAISE_ENROLMENT_ROWS)
-                .bind(reason)
-                .bind(now)
-                .bind(queue::PQA)
                 .bind(lower)
                 .bind(upper)
                 .bind(ENROLMENT_APPROVED)
                 .bind(approved)
+                .bind(queue::PQA)
+                .bind(reason)
+                .bind(now)
                 .execute($conn)
                 .await?
                 .rows_affected()
