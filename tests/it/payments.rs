@@ -76,6 +76,7 @@ on_both_stores!(
     a_rolled_back_batch_raises_nothing_and_the_next_raises_each_row_once,
     a_workflow_killed_mid_run_and_restarted_raises_each_row_once,
     two_instances_raise_each_row_once_and_one_eligible_row_per_participant,
+    a_large_batch_applies_the_same_rules_as_a_small_one,
 );
 
 /// HMP Risley: a Wing of contract con_24036.
@@ -409,4 +410,41 @@ async fn two_instances_raise_each_row_once_and_one_eligible_row_per_participant(
     first.abort();
     second.abort();
     assert_exactly_once(&f.store, &ids, 3).await;
+}
+
+async fn a_large_batch_applies_the_same_rules_as_a_small_one(f: Fixture) {
+    // Over 1,000 events in one batch: PostgreSQL is told to use hash joins (see
+    // store::payments), which must not change a single row.
+    let ids = many(&f.store, "1BIG", 10, 0).await;
+    case(
+        &f.store,
+        "1BIGNEVER",
+        "worker@provider-a.example",
+        WING,
+        false,
+    )
+    .await;
+    let mut tx = f.store.begin().await.expect("begin");
+    for n in 0..1_210 {
+        let id = if n % 121 == 120 {
+            "1BIGNEVER"
+        } else {
+            ids[n % 10].as_str()
+        };
+        integration_events::record_in(&mut tx, ENROLMENT_APPROVED, id, APPROVED_AT)
+            .await
+            .expect("event");
+    }
+    tx.commit().await.expect("commit");
+    let done = drain(&f.store, 250_000).await.expect("drain");
+    assert_eq!((done.events, done.rows), (1_210, 1_200));
+    for id in &ids {
+        let rows = rows(&f.store, id).await;
+        assert_eq!(rows.iter().filter(|r| r.eligible).count(), 1, "{id}");
+        assert!(rows[0].eligible, "{id}: its first event is paid");
+        assert!(rows[1..]
+            .iter()
+            .all(|r| r.ineligibility_reason.as_deref() == Some("Already paid")));
+    }
+    assert!(rows(&f.store, "1BIGNEVER").await.is_empty());
 }
