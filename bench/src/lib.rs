@@ -4,13 +4,15 @@
 //!
 //! The live benchmarks (`sessions`, `fanout`, `broadcast`, `throughput`) hold their sockets in
 //! client worker processes (see [`live`]); all but `sessions` need Redis
-//! (`CATS_BENCH_REDIS_URL`). `sync` runs the external-data refresh in-process.
+//! (`CATS_BENCH_REDIS_URL`). `sync` runs the external-data refresh in-process; `payments` runs
+//! the payments workflow in-process against PostgreSQL (`CATS_BENCH_DATABASE_URL`).
 
 pub mod broadcast;
 pub mod fanout;
 pub mod harness;
 pub mod list;
 pub mod live;
+pub mod payments;
 pub mod sessions;
 pub mod startup;
 pub mod sync;

@@ -1,7 +1,7 @@
 //! `cats-bench`: one subcommand per benchmark of the release `cats` binary (build it first with
 //! `cargo build --release`). See the library crate for what each benchmark measures.
 
-use cats_bench::{broadcast, fanout, list, live, sessions, startup, sync, throughput};
+use cats_bench::{broadcast, fanout, list, live, payments, sessions, startup, sync, throughput};
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -29,6 +29,8 @@ enum Command {
     Sync(sync::SyncArgs),
     /// Requests/s and latency of a filtered, sorted participant list page over 100,000 cases.
     List(list::ListArgs),
+    /// Time for the payments workflow to raise 1,000,000 enrolment payment rows on PostgreSQL.
+    Payments(payments::PaymentsArgs),
     /// Internal: a client worker process holding sockets for the live benchmarks.
     #[command(name = "client-worker", hide = true)]
     ClientWorker,
@@ -61,6 +63,7 @@ fn main() -> ExitCode {
             Command::Throughput(args) => throughput::run(args).await,
             Command::Sync(args) => sync::run(args).await,
             Command::List(args) => list::run(args).await,
+            Command::Payments(args) => payments::run(args).await,
             Command::ClientWorker => live::worker::run().await,
         }
     });

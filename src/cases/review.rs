@@ -15,7 +15,7 @@ use crate::live::{case_view, queues};
 use crate::store::notifications::{self, NewNotification};
 use crate::store::qa::{self, EntryRow, NewEntry, Taker};
 use crate::store::qa_notes::{self, NewNote, NewProviderFeedback, NewQa1Feedback};
-use crate::store::{enrolment, participants, Store, Tx};
+use crate::store::{enrolment, integration_events, participants, Store, Tx};
 use time::OffsetDateTime;
 
 /// The entry's queue, when the user may work it and the entry is in their scope.
@@ -295,8 +295,17 @@ pub async fn decide(
                 .map_err(|e| CaseError::invalid("outcome", e.to_string()))?;
             finish(&mut tx, &entry, user, decision, now).await?;
             move_status(&mut tx, &id, status, next, user, now).await?;
-            // Consent is granted at the first approval, even when the right to work bounces it.
+            // Consent is granted at the first approval, even when the right to work bounces it;
+            // "approved at QA" is raised either way, and the payments workflow pays only a case
+            // that has ever been Approved.
             enrolment::grant_consent(&mut tx, &id, facts.latest_consent).await?;
+            integration_events::record_in(
+                &mut tx,
+                integration_events::ENROLMENT_APPROVED,
+                &id,
+                now,
+            )
+            .await?;
             let mut accept_note = note(&entry, uid, kind, message.as_deref(), *internal);
             accept_note.feedback_type = Some(feedback.as_str());
             qa_notes::insert(&mut tx, &accept_note, now).await?;
@@ -412,6 +421,7 @@ pub async fn decide(
     queues::publish_queues_in(&mut tx, now).await?;
     case_view::publish_in(&mut tx, &id, now).await?;
     tx.commit().await?;
+    crate::workflows::payments::wake();
     Ok(outcome)
 }
 

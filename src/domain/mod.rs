@@ -11,6 +11,7 @@ pub mod identity_event;
 pub mod location;
 pub mod participant_list;
 pub mod password;
+pub mod payments;
 pub mod permission;
 pub mod qa;
 pub mod role;

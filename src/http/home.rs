@@ -34,6 +34,13 @@ pub async fn home(state: web::Data<AppState>, CurrentUser(user): CurrentUser) ->
             description: "The tenant tree, contracts, locations and DMS location mappings.",
         });
     }
+    if user.can(Permission::Finance) {
+        cards.push(HomeCard {
+            href: "/finance/payments",
+            title: "Enrolment payments",
+            description: "Payment rows raised by approved enrolments in your organisation: filter, page and download them.",
+        });
+    }
     cards.push(HomeCard {
         href: "/account",
         title: "Your account",

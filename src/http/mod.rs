@@ -11,6 +11,7 @@ pub mod current_user;
 pub mod enrol;
 pub mod error;
 pub mod feed_refresh;
+pub mod finance;
 pub mod health;
 pub mod home;
 pub mod listing;
@@ -78,6 +79,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     archive::routes(cfg);
     notifications::routes(cfg);
     feed_refresh::routes(cfg);
+    finance::routes(cfg);
 }
 
 /// Every route of the application.
@@ -97,6 +99,7 @@ pub fn all_routes() -> Vec<RouteInfo> {
         archive::ROUTES,
         notifications::ROUTES,
         feed_refresh::ROUTES,
+        finance::ROUTES,
     ]
     .concat()
 }

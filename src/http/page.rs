@@ -28,6 +28,9 @@ pub fn nav_for(user: &Principal, current: &str) -> Vec<NavLink> {
     if user.roles.can_run_jobs() {
         links.push(("/admin/feed-refresh", "Offender data"));
     }
+    if user.can(crate::domain::permission::Permission::Finance) {
+        links.push(("/finance/payments", "Payments"));
+    }
     links.push(("/account", "Your account"));
     links
         .into_iter()

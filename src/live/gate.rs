@@ -1,12 +1,13 @@
 //! Authenticates sockets with the page's session cookie and decides topic joins.
 
-use super::topics::{case_of, may_join};
+use super::topics::{case_of, may_join, FINANCE_TOPIC};
 use crate::accounts::sessions::{authenticate, is_live, SessionPolicy};
+use crate::domain::permission::Permission;
 use crate::domain::tenant::TenantId;
 use crate::domain::tenant::TenantScope;
 use crate::http::current_user::SESSION_COOKIE;
-use crate::store::participants;
 use crate::store::Store;
+use crate::store::{participants, users};
 use actix_web::HttpRequest;
 use cats_actors::{Gate, Member};
 use futures_util::future::{BoxFuture, LocalBoxFuture};
@@ -48,6 +49,12 @@ impl Gate for CatsGate {
             else {
                 return false;
             };
+            if topic == FINANCE_TOPIC {
+                return users::roles_of(&mut self.store.db(), user)
+                    .await
+                    .map(|roles| roles.can(Permission::Finance))
+                    .unwrap_or(false);
+            }
             match case_of(topic) {
                 // A case's topic: only for those who may see the case.
                 Some(case) => {

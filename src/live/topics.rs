@@ -12,6 +12,11 @@ pub fn tenant_topic(tenant: &TenantId) -> String {
     format!("tenant:{tenant}")
 }
 
+/// The Finance topic: a payments batch committed (Finance pages re-fetch their counts; the
+/// event carries no rows). Only users with the Finance permission may join: the gate asks
+/// the store for their roles.
+pub const FINANCE_TOPIC: &str = "finance:payments";
+
 /// A case's topic (its changes and who is viewing it; those who may see the case may join).
 pub fn case_topic(participant: &str) -> String {
     format!("case:{participant}")

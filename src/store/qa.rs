@@ -259,8 +259,15 @@ pub async fn open_counts(
     let unclaimed = Expr::case(Expr::col(QaEntries::ClaimedBy).is_null(), 1i64).finally(0i64);
     let query = Query::select()
         .columns([QaEntries::Queue, QaEntries::TenantId])
-        .expr_as(Func::sum(unclaimed), Alias::new("unclaimed"))
-        .expr_as(Func::sum(claimed), Alias::new("claimed"))
+        // PostgreSQL sums integers as NUMERIC: cast back so both backends give a BIGINT.
+        .expr_as(
+            Func::cast_as(Func::sum(unclaimed), Alias::new("BIGINT")),
+            Alias::new("unclaimed"),
+        )
+        .expr_as(
+            Func::cast_as(Func::sum(claimed), Alias::new("BIGINT")),
+            Alias::new("claimed"),
+        )
         .expr_as(
             Func::min(Expr::col(QaEntries::CreatedAt)),
             Alias::new("oldest"),

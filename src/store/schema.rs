@@ -483,3 +483,37 @@ pub enum ParticipantLocations {
     PreviousId,
     MovedAt,
 }
+
+/// `integration_events`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum IntegrationEvents {
+    Table,
+    Id,
+    Kind,
+    ParticipantId,
+    OccurredAt,
+    OccurredOn,
+    CreatedAt,
+    HandledAt,
+    Batch,
+}
+
+/// `enrolment_payments`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum EnrolmentPayments {
+    Table,
+    SourceEventId,
+    ParticipantId,
+    Eligible,
+    IneligibilityReason,
+    ContractId,
+    LocationId,
+    LocationType,
+    TenantId,
+    SupportWorkerId,
+    ConsentDate,
+    ApprovalDate,
+    CreatedAt,
+}

@@ -5,4 +5,5 @@ pub mod dormant_accounts;
 pub mod feed_refresh;
 pub mod memory;
 pub mod outbox;
+pub mod payments;
 pub mod supervision;

@@ -50,8 +50,8 @@ impl Jobs {
     }
 }
 
-/// Starts the singleton jobs. The outbox dispatcher always runs: without it no change would
-/// reach a live page.
+/// Starts the singleton jobs. The outbox dispatcher and the payments workflow always run:
+/// without them no change would reach a live page, and no approval would raise its payment.
 pub fn start(
     settings: &Settings,
     redis: Option<&redis::aio::ConnectionManager>,
@@ -78,6 +78,23 @@ pub fn start(
             ..SupervisorConfig::default()
         };
         supervisors.push(hub.supervise(lease_for(settings, redis, "outbox"), factory, config));
+    }
+    {
+        let (store, wake) = (store.clone(), outbox_wake.clone());
+        let postgres = (settings.database_kind().ok() == Some(DatabaseKind::Postgres))
+            .then(|| settings.effective_database_url());
+        let factory: WorkerFactory = Arc::new(move || {
+            Box::pin(super::payments::run(
+                store.clone(),
+                wake.clone(),
+                postgres.clone(),
+            ))
+        });
+        let config = SupervisorConfig {
+            check_every: Duration::from_millis(500),
+            ..SupervisorConfig::default()
+        };
+        supervisors.push(hub.supervise(lease_for(settings, redis, "payments"), factory, config));
     }
     if settings.jobs.enabled {
         let at = jiff::civil::Time::new(

@@ -89,7 +89,19 @@ async fn an_enrolment_passes_provider_qa_qa1_and_qa2_to_approval(app: TestApp) {
     list.expect_status(200);
     assert!(list.body.contains(CASE), "the PQA queue lists the case");
     let entry = open_entry(&app, "pqa").await;
+    // The QA manager's dashboard counts it waiting in provider QA, then being reviewed.
+    let manager = app.signed_in("qa.manager@justice.gov.uk").await;
+    let dashboard = manager.get("/queues").await;
+    dashboard.expect_status(200);
+    assert!(dashboard
+        .body
+        .contains("<span data-count=\"pqa-unclaimed\">1</span>"));
     take(&pqa, entry).await;
+    assert!(manager
+        .get("/queues")
+        .await
+        .body
+        .contains("<span data-count=\"pqa-claimed\">1</span>"));
     assert!(pqa
         .get("/queues/pqa")
         .await
@@ -133,6 +145,25 @@ async fn an_enrolment_passes_provider_qa_qa1_and_qa2_to_approval(app: TestApp) {
         app.sql_one(&format!("SELECT COUNT(*) FROM qa_entries WHERE participant_id = '{CASE}' AND completed_at IS NULL")).await,
         0,
         "no queue holds the approved case"
+    );
+    // The approval raises the enrolment payment once, which Finance sees.
+    let mut paid = 0;
+    for _ in 0..100 {
+        paid = app
+            .sql_one(&format!("SELECT COUNT(*) FROM enrolment_payments WHERE participant_id = '{CASE}' AND eligible"))
+            .await;
+        if paid > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(paid, 1, "one eligible enrolment payment row");
+    let finance = app.signed_in("finance@provider-a.example").await;
+    let ledger = finance.get("/finance/payments").await;
+    ledger.expect_status(200);
+    assert!(
+        ledger.body.contains(CASE),
+        "the finance page lists the payment"
     );
     let bell = worker.get("/notifications").await;
     assert!(bell.body.contains("Enrolment approved"));

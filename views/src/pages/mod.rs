@@ -8,6 +8,7 @@ pub mod case;
 pub mod enrol;
 pub mod errors;
 pub mod feed_refresh;
+pub mod finance;
 pub mod home;
 pub mod organisation;
 pub mod participant_list;

@@ -1,0 +1,108 @@
+//! The payments workflow: turns integration events into payment ledger rows. It runs as a
+//! singleton under a lease, is woken at once by the committing instance (an in-process
+//! signal, or PostgreSQL `NOTIFY` from any instance) and polls as a backstop.
+//!
+//! Each event is handled exactly once whatever the number of instances: a batch raises its
+//! rows and marks its events handled in one transaction, batches are serialised in the
+//! database, and the ledger is keyed by the source event (see `store::payments`). Batches are
+//! large and set-based (one `INSERT … SELECT` each), so a backlog of a million events clears
+//! in seconds. A committed batch that raised rows tells Finance pages (topic
+//! `finance:payments`) to refresh their count, through the outbox in the same transaction.
+
+use crate::live::topics::FINANCE_TOPIC;
+use crate::store::integration_events::CHANNEL;
+use crate::store::payments::{raise_enrolment_batch_in, Batch};
+use crate::store::{outbox, Store, StoreError};
+use cats_views::pages::finance::TODAY_FRAGMENT;
+use std::sync::{Arc, LazyLock};
+use std::time::Duration;
+use time::OffsetDateTime;
+use tokio::sync::Notify;
+
+/// The backstop poll.
+const POLL: Duration = Duration::from_secs(1);
+
+/// Events per batch: large enough that a backlog costs a few statements, small enough that a
+/// batch's transaction stays short.
+pub const BATCH: u64 = 250_000;
+
+static WAKE: LazyLock<Arc<Notify>> = LazyLock::new(|| Arc::new(Notify::new()));
+
+/// Wakes this process's payments workflow; call after committing an integration event.
+pub fn wake() {
+    WAKE.notify_one();
+}
+
+/// Handles every pending event, batch by batch; returns what was done in all.
+pub async fn drain(store: &Store, batch: u64) -> Result<Batch, StoreError> {
+    let mut total = Batch::default();
+    loop {
+        let now = OffsetDateTime::now_utc();
+        let mut tx = store.begin().await?;
+        let done = raise_enrolment_batch_in(&mut tx, batch, now).await?;
+        if done.events == 0 {
+            // Nothing claimed: dropping the transaction rolls it back.
+            return Ok(total);
+        }
+        if done.rows > 0 {
+            let payload = serde_json::json!({
+                "rows": done.rows,
+                "fragments": {},
+                "refetch": [TODAY_FRAGMENT],
+            })
+            .to_string();
+            outbox::enqueue(&mut tx, FINANCE_TOPIC, &payload, now).await?;
+            outbox::notify_in(&mut tx).await?;
+        }
+        tx.commit().await?;
+        tracing::info!(
+            events = done.events,
+            rows = done.rows,
+            "enrolment payment batch raised"
+        );
+        total.events += done.events;
+        total.rows += done.rows;
+    }
+}
+
+/// Runs the workflow until the task is stopped (the supervisor stops it when the lease goes).
+/// `outbox_wake` wakes this instance's outbox dispatcher when a batch has news for pages.
+pub async fn run(store: Store, outbox_wake: Arc<Notify>, postgres_url: Option<String>) {
+    let mut listener = match postgres_url {
+        Some(url) => match sqlx::postgres::PgListener::connect(&url).await {
+            Ok(mut listener) => match listener.listen(CHANNEL).await {
+                Ok(()) => Some(listener),
+                Err(error) => {
+                    tracing::warn!(%error, "payments: cannot LISTEN; polling only");
+                    None
+                }
+            },
+            Err(error) => {
+                tracing::warn!(%error, "payments: cannot connect a listener; polling only");
+                None
+            }
+        },
+        None => None,
+    };
+    let wake = WAKE.clone();
+    loop {
+        match drain(&store, BATCH).await {
+            Ok(done) if done.rows > 0 => outbox_wake.notify_one(),
+            Ok(_) => {}
+            Err(error) => tracing::error!(error = %error, "payments batch failed"),
+        }
+        let heard = async {
+            match listener.as_mut() {
+                Some(listener) => {
+                    let _ = listener.recv().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            _ = wake.notified() => {}
+            _ = heard => {}
+            _ = tokio::time::sleep(POLL) => {}
+        }
+    }
+}
