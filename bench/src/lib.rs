@@ -5,11 +5,16 @@
 //! The live benchmarks (`sessions`, `fanout`, `broadcast`, `throughput`) hold their sockets in
 //! client worker processes (see [`live`]); all but `sessions` need Redis
 //! (`CATS_BENCH_REDIS_URL`).
+//!
+//! The queue benchmarks (`grab`, `queue-latency`) run 2 instances on a PostgreSQL database they
+//! reset and seed (`--database-url`), sharing Redis, and drive them over HTTP as reviewers do.
 
 pub mod broadcast;
 pub mod fanout;
+pub mod grab;
 pub mod harness;
 pub mod live;
+pub mod queue_latency;
 pub mod sessions;
 pub mod startup;
 pub mod throughput;

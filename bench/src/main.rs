@@ -1,7 +1,7 @@
 //! `cats-bench`: one subcommand per benchmark of the release `cats` binary (build it first with
 //! `cargo build --release`). See the library crate for what each benchmark measures.
 
-use cats_bench::{broadcast, fanout, live, sessions, startup, throughput};
+use cats_bench::{broadcast, fanout, grab, live, queue_latency, sessions, startup, throughput};
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -25,6 +25,10 @@ enum Command {
     Broadcast(broadcast::BroadcastArgs),
     /// Events and deliveries per second over 100 topics × 10 subscribers.
     Throughput(throughput::ThroughputArgs),
+    /// QA officers emptying the QA1 queue at once over 2 instances on PostgreSQL.
+    Grab(grab::GrabArgs),
+    /// A queue change on one instance reaching another's socket and dashboard.
+    QueueLatency(queue_latency::QueueLatencyArgs),
     /// Internal: a client worker process holding sockets for the live benchmarks.
     #[command(name = "client-worker", hide = true)]
     ClientWorker,
@@ -55,6 +59,8 @@ fn main() -> ExitCode {
             Command::Fanout(args) => fanout::run(args).await,
             Command::Broadcast(args) => broadcast::run(args).await,
             Command::Throughput(args) => throughput::run(args).await,
+            Command::Grab(args) => grab::run(args).await,
+            Command::QueueLatency(args) => queue_latency::run(args).await,
             Command::ClientWorker => live::worker::run().await,
         }
     });
