@@ -211,12 +211,14 @@ async fn measure(cluster: &Cluster, args: &QueueLatencyArgs) -> Result<()> {
     let extra_events = events_per_change.iter().filter(|n| **n != 1).count();
     println!("{}", describe("POST take/release (on A)", &post));
     println!("{}", describe("POST returned → event on B", &event));
+    let refetched = if use_dashboard {
+        "POST returned → B's GET /queues shows it"
+    } else {
+        "POST returned → B's GET /queues/pqa shows it"
+    };
+    println!("{}", describe(refetched, &refetch));
     println!(
-        "{}",
-        describe("POST returned → B's GET /queues shows it", &refetch)
-    );
-    println!(
-        "events before the POST's response: {early}; GET /queues still stale after the event: \
+        "events before the POST's response: {early}; the page still stale after the event: \
          {stale}; changes not announced by exactly one event: {extra_events}"
     );
     println!(
