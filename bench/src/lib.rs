@@ -6,13 +6,18 @@
 //! client worker processes (see [`live`]); all but `sessions` need Redis
 //! (`CATS_BENCH_REDIS_URL`). `sync` runs the external-data refresh in-process; `payments` runs
 //! the payments workflow in-process against PostgreSQL (`CATS_BENCH_DATABASE_URL`).
+//!
+//! The queue benchmarks (`grab`, `queue-latency`) run 2 instances on a PostgreSQL database they
+//! reset and seed (`--database-url`), sharing Redis, and drive them over HTTP as reviewers do.
 
 pub mod broadcast;
 pub mod fanout;
+pub mod grab;
 pub mod harness;
 pub mod list;
 pub mod live;
 pub mod payments;
+pub mod queue_latency;
 pub mod sessions;
 pub mod startup;
 pub mod sync;

@@ -1,7 +1,10 @@
 //! `cats-bench`: one subcommand per benchmark of the release `cats` binary (build it first with
 //! `cargo build --release`). See the library crate for what each benchmark measures.
 
-use cats_bench::{broadcast, fanout, list, live, payments, sessions, startup, sync, throughput};
+use cats_bench::{
+    broadcast, fanout, grab, list, live, payments, queue_latency, sessions, startup, sync,
+    throughput,
+};
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -31,6 +34,10 @@ enum Command {
     List(list::ListArgs),
     /// Time for the payments workflow to raise 1,000,000 enrolment payment rows on PostgreSQL.
     Payments(payments::PaymentsArgs),
+    /// QA officers emptying the QA1 queue at once over 2 instances on PostgreSQL.
+    Grab(grab::GrabArgs),
+    /// A queue change on one instance reaching another's socket and dashboard.
+    QueueLatency(queue_latency::QueueLatencyArgs),
     /// Internal: a client worker process holding sockets for the live benchmarks.
     #[command(name = "client-worker", hide = true)]
     ClientWorker,
@@ -64,6 +71,8 @@ fn main() -> ExitCode {
             Command::Sync(args) => sync::run(args).await,
             Command::List(args) => list::run(args).await,
             Command::Payments(args) => payments::run(args).await,
+            Command::Grab(args) => grab::run(args).await,
+            Command::QueueLatency(args) => queue_latency::run(args).await,
             Command::ClientWorker => live::worker::run().await,
         }
     });

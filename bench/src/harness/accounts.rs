@@ -4,14 +4,12 @@
 //! Signing in costs tens of milliseconds of Argon2 hashing on the server, so benchmarks sign in
 //! a few times and share each `cats_session` cookie between many sockets.
 
+use super::cli::run_cats;
 use super::server::ServerConfig;
 use anyhow::{bail, ensure, Context, Result};
 use reqwest::header::{COOKIE, SET_COOKIE};
 use reqwest::StatusCode;
-use std::process::Stdio;
 use std::time::Duration;
-use tokio::io::AsyncWriteExt;
-use tokio::process::Command;
 
 /// The demo accounts' password (README, "Demo accounts").
 pub const DEMO_PASSWORD: &str = "Cats-demo-2026!";
@@ -136,46 +134,26 @@ impl Browser {
 /// Creates an active account with [`BENCH_PASSWORD`] by running `cats user create` against
 /// the server's database (the same `CATS_…` variables as `config`), and returns its id.
 pub async fn create_user(config: &ServerConfig, email: &str, tenant: &str) -> Result<u64> {
-    let mut command = Command::new(&config.binary);
-    command
-        .args(["user", "create", "--email", email, "--tenant", tenant])
-        .current_dir(&config.workdir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("CATS_") {
-            command.env_remove(key);
-        }
+    create_user_with_roles(config, email, tenant, &[]).await
+}
+
+/// [`create_user`] granting `roles` (role codes, e.g. `qa-officer`) with `--role`.
+pub async fn create_user_with_roles(
+    config: &ServerConfig,
+    email: &str,
+    tenant: &str,
+    roles: &[&str],
+) -> Result<u64> {
+    let mut args = vec!["user", "create", "--email", email, "--tenant", tenant];
+    for role in roles {
+        args.extend(["--role", *role]);
     }
-    command.env("CATS_DATA_DIR", &config.data_dir);
-    for (key, value) in &config.env {
-        command.env(key, value);
-    }
-    let mut child = command.spawn().context("starting `cats user create`")?;
-    let mut stdin = child
-        .stdin
-        .take()
-        .context("no stdin for `cats user create`")?;
-    stdin
-        .write_all(format!("{BENCH_PASSWORD}\n").as_bytes())
-        .await
-        .context("piping the password to `cats user create`")?;
-    drop(stdin);
-    let output = tokio::time::timeout(REQUEST_TIMEOUT, child.wait_with_output())
-        .await
-        .with_context(|| format!("`cats user create` took over {REQUEST_TIMEOUT:?}"))?
-        .context("waiting for `cats user create`")?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    if !output.status.success() {
-        bail!(
-            "`cats user create --email {email}` failed ({}): {}{}",
-            output.status,
-            stdout.trim(),
-            String::from_utf8_lossy(&output.stderr).trim()
-        );
-    }
+    let stdout = tokio::time::timeout(
+        REQUEST_TIMEOUT,
+        run_cats(config, &args, Some(&format!("{BENCH_PASSWORD}\n"))),
+    )
+    .await
+    .with_context(|| format!("`cats user create` took over {REQUEST_TIMEOUT:?}"))??;
     created_id(&stdout).with_context(|| format!("no id in `cats user create` output: {stdout}"))
 }
 

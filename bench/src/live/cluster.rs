@@ -1,5 +1,6 @@
 //! The servers a live benchmark runs against: one embedded instance (in-process bus), or
-//! several instances sharing one SQLite file and one Redis prefix, as a small deployment does.
+//! several instances sharing one SQLite file and one Redis prefix, as a small deployment does,
+//! or several sharing a PostgreSQL database and Redis, as a production deployment does.
 //! Each logs warnings and errors to its own file, summarised after the run.
 
 use super::publisher::RedisTarget;
@@ -29,6 +30,28 @@ impl Cluster {
         redis: Option<&RedisTarget>,
         name: &str,
     ) -> Result<Self> {
+        Self::start_with(binary, instances, redis, None, name).await
+    }
+
+    /// Starts `instances` servers of `binary` on the database at `database_url` (already
+    /// migrated and seeded) sharing `redis`, as a production deployment runs.
+    pub async fn start_on(
+        binary: &Path,
+        instances: usize,
+        redis: &RedisTarget,
+        database_url: &str,
+        name: &str,
+    ) -> Result<Self> {
+        Self::start_with(binary, instances, Some(redis), Some(database_url), name).await
+    }
+
+    async fn start_with(
+        binary: &Path,
+        instances: usize,
+        redis: Option<&RedisTarget>,
+        database_url: Option<&str>,
+        name: &str,
+    ) -> Result<Self> {
         ensure!(instances >= 1, "at least one instance");
         ensure!(
             instances == 1 || redis.is_some(),
@@ -52,11 +75,11 @@ impl Cluster {
             let mut config = ServerConfig::new(binary, &data_dir)
                 .with_log_file(root.join(format!("cats-{index}.log")));
             if let Some(redis) = redis {
+                let url = database_url
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| format!("sqlite://{}", database.display()));
                 config = config
-                    .with_env(
-                        "CATS_DATABASE_URL",
-                        format!("sqlite://{}", database.display()),
-                    )
+                    .with_env("CATS_DATABASE_URL", url)
                     .with_env("CATS_REDIS_URL", &redis.url)
                     .with_env("CATS_LIVE__REDIS_PREFIX", &redis.prefix);
             }
