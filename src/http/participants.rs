@@ -276,6 +276,8 @@ pub async fn render_case(
         topic: &topic.0,
         errors: form.errors,
         notice: form.notice,
+        // Forcing a refresh from the offender data needs QA1 (DOMAIN.md §9).
+        sync_link: user.can(crate::domain::permission::Permission::Qa1),
         sections: vec![
             data.summary(today, form.errors, justification),
             data.enrolment(today),

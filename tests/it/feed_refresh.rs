@@ -189,6 +189,11 @@ async fn a_feed_change_shows_on_the_case_and_in_the_timeline(app: TestApp, fake:
     assert_eq!(last_name(&app, "1CATS0001").await, "ASHDOWN");
 
     let qa = app.signed_in("qa.officer@justice.gov.uk").await;
+    assert!(qa
+        .get("/participants/1CATS0001")
+        .await
+        .body
+        .contains("/participants/1CATS0001/sync"));
     let done = qa
         .submit(
             "/participants/1CATS0001/sync",

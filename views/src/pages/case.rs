@@ -271,6 +271,8 @@ pub struct CasePage<'a> {
     pub errors: &'a FormErrors,
     /// A message after a command ("Submitted to provider QA").
     pub notice: Option<&'a str>,
+    /// Offer "Refresh from the offender data" (the viewer may force a sync).
+    pub sync_link: bool,
     /// The fragments, in order: summary, enrolment, assessment, personal details, timeline.
     pub sections: Vec<Markup>,
 }
@@ -282,6 +284,9 @@ pub fn case_page(page: &CasePage<'_>) -> Markup {
         p { a.back-link href="/participants" { "Back to participants" } }
         span.caption { "Participant " code { (page.id) } }
         h1 { (page.name) }
+        @if page.sync_link {
+            p { a href={ "/participants/" (page.id) "/sync" } { "Refresh from the offender data" } }
+        }
         @if let Some(notice) = page.notice { p.saved role="status" { (notice) } }
         aside.presence.presence--case data-presence=(page.topic) aria-labelledby="viewing-heading" {
             h2 #viewing-heading { "Viewing this case " span.presence__count data-presence-count {} }
