@@ -13,6 +13,7 @@ on_both_databases!(
     a_decision_on_an_entry_not_taken_or_on_a_stale_form_changes_nothing,
     internal_notes_are_never_shown_to_provider_users,
     an_accept_without_the_right_to_work_returns_the_case_to_provider_qa_with_consent_granted,
+    comments_keep_the_entry_open_and_escalation_can_return_the_case,
 );
 
 /// The case's open entry in `queue`.
@@ -545,6 +546,93 @@ async fn an_accept_without_the_right_to_work_returns_the_case_to_provider_qa_wit
         0,
         "never approved"
     );
+}
+
+async fn comments_keep_the_entry_open_and_escalation_can_return_the_case(app: TestApp) {
+    submitted_case(&app).await;
+    let pqa = app.signed_in("pqa@provider-a.example").await;
+    let entry = open_entry(&app, "pqa").await;
+    take(&pqa, entry).await;
+    // A provider QA comment needs a message, and leaves the entry open with the reviewer.
+    assert_eq!(
+        decide(&pqa, entry, &[("outcome", "comment")]).await.status,
+        422
+    );
+    decide(
+        &pqa,
+        entry,
+        &[
+            ("outcome", "comment"),
+            ("message", "Checking the consent date"),
+        ],
+    )
+    .await
+    .expect_status(303);
+    assert_eq!(open_entry(&app, "pqa").await, entry, "still open");
+    assert!(pqa
+        .get(&format!("/queues/entries/{entry}"))
+        .await
+        .body
+        .contains("Checking the consent date"));
+    assert_eq!(status_of(&app).await, 1);
+    decide(&pqa, entry, &[("outcome", "accept")])
+        .await
+        .expect_status(303);
+    let officer = app.signed_in("qa.officer@justice.gov.uk").await;
+    let qa1 = next(&officer, "qa1").await.expect("QA1 entry");
+    decide(&officer, qa1, &[("outcome", "accept")])
+        .await
+        .expect_status(303);
+    let support = app.signed_in("qa.support@justice.gov.uk").await;
+    let qa2 = next(&support, "qa2").await.expect("QA2 entry");
+    decide(
+        &support,
+        qa2,
+        &[("outcome", "escalate"), ("message", "Unsure of the scores")],
+    )
+    .await
+    .expect_status(303);
+    // Escalation: an internal comment keeps it open; a return needs a reason and a message.
+    let manager = app.signed_in("qa.manager@justice.gov.uk").await;
+    let escalated = open_entry(&app, "escalation").await;
+    take(&manager, escalated).await;
+    decide(
+        &manager,
+        escalated,
+        &[("outcome", "comment"), ("message", "Asked the provider")],
+    )
+    .await
+    .expect_status(303);
+    assert_eq!(open_entry(&app, "escalation").await, escalated);
+    let bare = decide(
+        &manager,
+        escalated,
+        &[("outcome", "return"), ("message", "Fix it")],
+    )
+    .await;
+    assert_eq!(bare.status, 422);
+    decide(
+        &manager,
+        escalated,
+        &[
+            ("outcome", "return"),
+            ("return_reason", "Information incomplete"),
+            ("message", "Scores do not match the notes"),
+        ],
+    )
+    .await
+    .expect_status(303);
+    assert_eq!(status_of(&app).await, 1, "back to Submitted to Provider");
+    assert!(
+        open_entry(&app, "pqa").await > entry,
+        "a new provider QA entry"
+    );
+    // The escalation comment was internal: provider QA never sees it.
+    let again = open_entry(&app, "pqa").await;
+    let provider_view = pqa.get(&format!("/queues/entries/{again}")).await;
+    assert!(provider_view.body.contains("Scores do not match the notes"));
+    assert!(!provider_view.body.contains("Asked the provider"));
+    assert!(!provider_view.body.contains("Unsure of the scores"));
 }
 
 /// 100 reviewers on two instances ask for "next" at once: each entry goes to one of them.
