@@ -90,7 +90,9 @@ impl Application {
         crate::live::case_view::set_right_to_work_exempt(
             settings.enrolment.right_to_work_exempt.clone(),
         );
-        if first_demo_start {
+        // Demo cases are generated people of the in-process fake service: with a real
+        // offender-data service configured there are none to make.
+        if first_demo_start && fake_dms.is_some() {
             // Cases are made through the real commands, which need the offender data and
             // document storage: so after those, before anyone can sign in.
             let made = seed::cases::load(&store, &dms, &files)
