@@ -1,7 +1,8 @@
 //! Quality-assurance queue entries: what a submission puts in a queue, what the queues list,
-//! and claiming and completing entries. A claim is one conditional `UPDATE` (with `FOR UPDATE
-//! SKIP LOCKED` on PostgreSQL; SQLite has one writer), so two reviewers on any instances never
-//! hold the same entry.
+//! and claiming and completing entries. A claim locks the oldest free entry with `FOR UPDATE
+//! SKIP LOCKED` and claims it with a conditional `UPDATE` in the same transaction on
+//! PostgreSQL (SQLite, with one writer, does both in one statement), so two reviewers on any
+//! instances never hold the same entry.
 
 use super::db::Exec;
 use super::schema::{Participants, QaEntries};
@@ -328,11 +329,23 @@ pub async fn claim_next(
     if taker.exclude_own_qa1 {
         oldest.and_where(Expr::col(QaEntries::CreatedBy).ne(taker.user));
     }
+    let target = if matches!(tx, Tx::Postgres(_)) {
+        // Lock the entry first, then claim it. Inside the UPDATE, the planner may re-run a
+        // locking subquery for each row it scans (it did once statistics existed), and the
+        // claim then found nothing while entries were waiting.
+        match tx.fetch_optional::<(i64,)>(&oldest).await? {
+            Some((id,)) => Expr::col(QaEntries::Id).eq(id),
+            None => return Ok(None),
+        }
+    } else {
+        // SQLite has one writer: the statement below runs alone, the lock clause is ignored.
+        Expr::col(QaEntries::Id).in_subquery(oldest)
+    };
     let claim = Query::update()
         .table(QaEntries::Table)
         .value(QaEntries::ClaimedBy, taker.user)
         .value(QaEntries::ClaimedAt, now)
-        .and_where(Expr::col(QaEntries::Id).in_subquery(oldest))
+        .and_where(target)
         // Re-checked on the row itself: a claim that lost a race changes nothing.
         .and_where(Expr::col(QaEntries::ClaimedBy).is_null())
         .returning_col(QaEntries::Id)

@@ -150,8 +150,16 @@ pub async fn case(store: &Store, id: &str, owner: &str, location: i64, approved:
     .expect("consent date");
 }
 
-/// Adds a provider QA entry for `worker` of `tenant`.
+/// Adds a provider QA entry for `worker` of `tenant`; an entry still open for the case is
+/// decided first, as a case is in one queue at a time.
 pub async fn pqa_entry(tx: &mut cats::store::Tx, id: &str, worker: i64, tenant: &str) {
+    let now = OffsetDateTime::now_utc();
+    if let Some(open) = qa::open_for(tx, id).await.expect("open entry") {
+        assert!(qa::claim(tx, open.id, worker, now).await.expect("claim"));
+        assert!(qa::complete(tx, open.id, worker, "accept", now)
+            .await
+            .expect("complete"));
+    }
     qa::insert(
         tx,
         &NewEntry {
