@@ -7,10 +7,7 @@ use super::CaseError;
 use crate::accounts::Principal;
 use crate::domain::enrolment::transitions::consent_allows_submission;
 use crate::domain::enrolment::EnrolmentStatus;
-use crate::domain::qa::{
-    may_decide, may_take, Decision, EntryFacts, FeedbackType, Qa1Feedback, Queue,
-};
-use crate::domain::tenant::TenantId;
+use crate::domain::qa::{may_decide, may_take, Decision, FeedbackType, Qa1Feedback, Queue};
 use crate::live::{case_view, queues};
 use crate::store::notifications::{self, NewNotification};
 use crate::store::qa::{self, EntryRow, NewEntry, Taker};
@@ -21,23 +18,10 @@ use time::OffsetDateTime;
 /// The entry's queue, when the user may work it and the entry is in their scope.
 fn queue_for(user: &Principal, entry: &EntryRow) -> Result<Queue, CaseError> {
     let queue = Queue::parse(&entry.queue).ok_or(CaseError::Forbidden)?;
-    let in_scope = TenantId::parse(&entry.tenant_id)
-        .map(|tenant| user.scope().contains(&tenant))
-        .unwrap_or(false);
-    if !user.can(queue.permission()) || !in_scope {
+    if !user.can(queue.permission()) || !entry.in_scope(&user.scope()) {
         return Err(CaseError::Forbidden);
     }
     Ok(queue)
-}
-
-fn facts(queue: Queue, entry: &EntryRow) -> EntryFacts {
-    EntryFacts {
-        queue,
-        support_worker: entry.support_worker_id,
-        created_by: entry.created_by,
-        claimed_by: entry.claimed_by,
-        completed: entry.completed_at.is_some(),
-    }
 }
 
 /// "Next" in QA1 or QA2: the reviewer's own open entry, else the oldest they may take,
@@ -77,7 +61,7 @@ pub async fn take(store: &Store, user: &Principal, id: i64) -> Result<(), CaseEr
     let mut tx = store.begin().await?;
     let entry = qa::entry(&mut tx, id).await?.ok_or(CaseError::Forbidden)?;
     let queue = queue_for(user, &entry)?;
-    may_take(&facts(queue, &entry), user.user_id)
+    may_take(&entry.facts(queue), user.user_id)
         .map_err(|e| CaseError::invalid("entry", e.to_string()))?;
     if entry.claimed_by == Some(user.user_id) {
         return Ok(());
@@ -154,7 +138,7 @@ pub async fn decide(
         .await?
         .ok_or(CaseError::Forbidden)?;
     let queue = queue_for(user, &entry)?;
-    may_decide(&facts(queue, &entry), user.user_id)
+    may_decide(&entry.facts(queue), user.user_id)
         .map_err(|e| CaseError::invalid("outcome", e.to_string()))?;
     let id = entry.participant_id.clone();
     let data = case_view::load(&mut tx, &id)

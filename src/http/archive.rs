@@ -32,8 +32,7 @@ fn reasons(unarchive: bool, chosen: &str) -> Vec<(String, String, bool)> {
     } else {
         ArchiveReason::ALL
             .iter()
-            // The nightly job's own reason is not offered to people.
-            .filter(|r| **r != ArchiveReason::LicenceEndDateReached)
+            .filter(|r| r.chosen_by_people())
             .map(|r| (r.value(), r.display_name()))
             .collect()
     };
@@ -111,7 +110,7 @@ async fn change(
             } else {
                 let reason = value
                     .and_then(ArchiveReason::from_value)
-                    .filter(|r| *r != ArchiveReason::LicenceEndDateReached);
+                    .filter(|r| r.chosen_by_people());
                 archive::archive(&store, &who, &case, reason, &information).await
             }
         })

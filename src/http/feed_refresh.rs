@@ -62,11 +62,7 @@ pub async fn admin_page(
 ) -> Result<HttpResponse, HttpError> {
     require_jobs(&user)?;
     // The topic's position first, so no progress between it and the read is missed.
-    let position = state
-        .hub
-        .position(TOPIC)
-        .await
-        .map_err(|e| HttpError::Internal(anyhow::anyhow!("live position: {e}")))?;
+    let topic = super::page::topic_now(&state, TOPIC).await?;
     let run = match rows::latest_run(&mut state.store.db()).await? {
         Some(run) => Some(run_view(&state.store, &run).await?),
         None => None,
@@ -83,7 +79,7 @@ pub async fn admin_page(
         "Offender data refresh",
         "/admin/feed-refresh",
         feed_refresh_page(&page),
-        &[(TOPIC.to_owned(), position)],
+        &[topic],
     )
     .await)
 }

@@ -185,11 +185,7 @@ pub async fn list(
 ) -> Result<HttpResponse, HttpError> {
     require_finance(&user)?;
     // The topic's position before the count is read: no batch can fall in between.
-    let position = state
-        .hub
-        .position(FINANCE_TOPIC)
-        .await
-        .map_err(|e| HttpError::Internal(anyhow::anyhow!("live position: {e}")))?;
+    let topic = super::page::topic_now(&state, FINANCE_TOPIC).await?;
     let scope = user.scope();
     let (filter, errors) = query.filter();
     // A filter with errors lists nothing rather than something the user did not ask for.
@@ -252,7 +248,7 @@ pub async fn list(
         "Enrolment payments",
         "/finance/payments",
         payments_page(&view),
-        &[(FINANCE_TOPIC.to_owned(), position)],
+        &[topic],
     )
     .await;
     if !filter_ok {

@@ -53,18 +53,26 @@ pub async fn render(
     render_with_topics(state, user, title, current, content, &[]).await
 }
 
-/// A case's live topic and its position now. Read it before reading the case, so the page
-/// subscribes from a point no later than what it shows and misses no change in between.
-pub async fn case_topic_now(
+/// A live topic and its position now. Read it before reading what the page shows, so the
+/// page subscribes from a point no later than its content and misses no change in between.
+pub async fn topic_now(
     state: &AppState,
-    id: &str,
+    topic: impl Into<String>,
 ) -> Result<(String, Position), super::error::HttpError> {
-    let topic = crate::live::topics::case_topic(id);
+    let topic = topic.into();
     let position =
         state.hub.position(&topic).await.map_err(|e| {
             super::error::HttpError::Internal(anyhow::anyhow!("live position: {e}"))
         })?;
     Ok((topic, position))
+}
+
+/// A case's live topic and its position now (see [`topic_now`]).
+pub async fn case_topic_now(
+    state: &AppState,
+    id: &str,
+) -> Result<(String, Position), super::error::HttpError> {
+    topic_now(state, crate::live::topics::case_topic(id)).await
 }
 
 /// A page about one case, live on its topic; 422 when it shows errors.

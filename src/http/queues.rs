@@ -5,21 +5,19 @@
 
 use super::current_user::{CurrentUser, Protected};
 use super::error::{case_form_errors, HttpError};
-use super::page::{case_topic_now, form_response, render_with_topics, see_other};
+use super::page::{case_topic_now, form_response, render_with_topics, see_other, topic_now};
 use super::routes;
 use super::state::AppState;
 use crate::accounts::Principal;
 use crate::cases::review::{self, Decide, Decided};
 use crate::domain::qa::decision::{self, DecisionForm, FEEDBACK_REASONS, RETURN_REASONS};
 use crate::domain::qa::{may_take, stats, EntryFacts, FeedbackType, Queue};
-use crate::domain::tenant::TenantId;
 use crate::format::display_time;
 use crate::live::case_view;
 use crate::live::topics::QUEUES_TOPIC;
 use crate::store::qa::{self, EntryRow};
 use crate::store::{org, qa_notes, users};
 use actix_web::{web, HttpResponse};
-use cats_actors::Position;
 use cats_views::form::FormErrors;
 use cats_views::pages::queues::{
     dashboard, performance_page, queue_page, review_page, DecisionFormView, NoteLine,
@@ -43,14 +41,16 @@ routes! {
 /// Open entries a queue page lists at most.
 const LIST_LIMIT: u64 = 500;
 
-/// The queues topic's position, read before the page's state.
-async fn queues_topic_now(state: &AppState) -> Result<(String, Position), HttpError> {
-    let position = state
-        .hub
-        .position(QUEUES_TOPIC)
-        .await
-        .map_err(|e| HttpError::Internal(anyhow::anyhow!("live position: {e}")))?;
-    Ok((QUEUES_TOPIC.to_owned(), position))
+/// Tenant names in scope, by id.
+async fn tenant_names(
+    state: &AppState,
+    scope: &crate::domain::tenant::TenantScope,
+) -> Result<HashMap<String, String>, HttpError> {
+    Ok(org::tenants_in_scope(&mut state.store.db(), scope)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t.name))
+        .collect())
 }
 
 /// The queues the user works.
@@ -93,15 +93,11 @@ pub async fn overview(
     if queues.is_empty() {
         return Err(HttpError::Forbidden);
     }
-    let topic = queues_topic_now(&state).await?;
+    let topic = topic_now(&state, QUEUES_TOPIC).await?;
     let scope = user.scope();
     let mut db = state.store.db();
     let counts = qa::open_counts(&mut db, &scope).await?;
-    let tenants: HashMap<String, String> = org::tenants_in_scope(&mut db, &scope)
-        .await?
-        .into_iter()
-        .map(|t| (t.id, t.name))
-        .collect();
+    let tenants = tenant_names(&state, &scope).await?;
     let contracts = org::contracts_visible(&mut db, &scope).await?;
     let now = OffsetDateTime::now_utc();
     let totals: Vec<QueueTotals> = queues
@@ -161,7 +157,7 @@ pub async fn performance(
     if !user.can(crate::domain::permission::Permission::SeniorInternal) {
         return Err(HttpError::Forbidden);
     }
-    let topic = queues_topic_now(&state).await?;
+    let topic = topic_now(&state, QUEUES_TOPIC).await?;
     let now = OffsetDateTime::now_utc();
     let since = now - time::Duration::days(i64::from(PERFORMANCE_DAYS));
     let rows = qa::decided_since(&mut state.store.db(), &user.scope(), since).await?;
@@ -218,7 +214,7 @@ pub async fn one_queue(
     query: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, HttpError> {
     let queue = queue_param(&user, &path)?;
-    let topic = queues_topic_now(&state).await?;
+    let topic = topic_now(&state, QUEUES_TOPIC).await?;
     let scope = user.scope();
     let mut db = state.store.db();
     let rows = qa::open_entries(&mut db, queue.as_str(), &scope, LIST_LIMIT).await?;
@@ -226,11 +222,7 @@ pub async fn one_queue(
     ids.sort_unstable();
     ids.dedup();
     let names = users::display_names(&mut db, &ids).await?;
-    let tenants: HashMap<String, String> = org::tenants_in_scope(&mut db, &scope)
-        .await?
-        .into_iter()
-        .map(|t| (t.id, t.name))
-        .collect();
+    let tenants = tenant_names(&state, &scope).await?;
     let now = OffsetDateTime::now_utc();
     let entries: Vec<QueueEntryLine> = rows
         .iter()
@@ -325,10 +317,7 @@ async fn visible_entry(
         .await?
         .ok_or(HttpError::NotFound)?;
     let queue = Queue::parse(&entry.queue).ok_or(HttpError::NotFound)?;
-    let in_scope = TenantId::parse(&entry.tenant_id)
-        .map(|t| user.scope().contains(&t))
-        .unwrap_or(false);
-    if !in_scope {
+    if !entry.in_scope(&user.scope()) {
         return Err(HttpError::NotFound);
     }
     if !user.can(queue.permission()) {
@@ -353,7 +342,7 @@ async fn render_review(
     typed: Option<&HashMap<String, String>>,
     errors: &FormErrors,
 ) -> Result<HttpResponse, HttpError> {
-    let queues = queues_topic_now(state).await?;
+    let queues = topic_now(state, QUEUES_TOPIC).await?;
     let (entry, queue) = visible_entry(state, user, id).await?;
     let case = case_topic_now(state, &entry.participant_id).await?;
     let mut db = state.store.db();
@@ -373,13 +362,7 @@ async fn render_review(
             .cloned()
             .unwrap_or_else(|| "Someone".to_owned())
     };
-    let facts = EntryFacts {
-        queue,
-        support_worker: entry.support_worker_id,
-        created_by: entry.created_by,
-        claimed_by: entry.claimed_by,
-        completed: entry.completed_at.is_some(),
-    };
+    let facts = entry.facts(queue);
     let review_state = if let Some(outcome) = &entry.outcome {
         ReviewState::Decided(outcome.clone())
     } else {

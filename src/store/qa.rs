@@ -108,6 +108,25 @@ pub struct EntryRow {
     pub outcome: Option<String>,
 }
 
+impl EntryRow {
+    /// What the reviewer rules need to know about this entry in `queue`.
+    pub fn facts(&self, queue: crate::domain::qa::Queue) -> crate::domain::qa::EntryFacts {
+        crate::domain::qa::EntryFacts {
+            queue,
+            support_worker: self.support_worker_id,
+            created_by: self.created_by,
+            claimed_by: self.claimed_by,
+            completed: self.completed_at.is_some(),
+        }
+    }
+
+    /// Whether the entry's tenant is in `scope` (queues are scoped by the entry's tenant).
+    pub fn in_scope(&self, scope: &TenantScope) -> bool {
+        crate::domain::tenant::TenantId::parse(&self.tenant_id)
+            .is_ok_and(|tenant| scope.contains(&tenant))
+    }
+}
+
 const ENTRY_COLUMNS: [QaEntries; 13] = [
     QaEntries::Id,
     QaEntries::ParticipantId,

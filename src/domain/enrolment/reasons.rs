@@ -89,6 +89,11 @@ impl ArchiveReason {
     pub fn needs_justification(self) -> bool {
         self == ArchiveReason::Other
     }
+
+    /// Whether a person may choose it: "Licence end date reached" is the nightly job's.
+    pub fn chosen_by_people(self) -> bool {
+        self != ArchiveReason::LicenceEndDateReached
+    }
 }
 
 /// Why a case is unarchived. Every reason needs further information.
@@ -196,6 +201,16 @@ pub enum ReasonTextError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_nightly_job_archives_for_licence_end() {
+        let offered: Vec<_> = ArchiveReason::ALL
+            .into_iter()
+            .filter(|r| r.chosen_by_people())
+            .collect();
+        assert_eq!(offered.len(), ArchiveReason::ALL.len() - 1);
+        assert!(!offered.contains(&ArchiveReason::LicenceEndDateReached));
+    }
 
     #[test]
     fn reason_values_round_trip() {
