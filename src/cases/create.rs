@@ -146,6 +146,15 @@ pub async fn create_participant(
         now,
     )
     .await?;
+    crate::store::ownership::record(
+        &mut tx,
+        &record.upci,
+        Some((user.user_id, user.tenant.as_str())),
+        location,
+        Some(user.user_id),
+        now,
+    )
+    .await?;
     let owner = format!("Owner: {}", user.display_name);
     participants::insert_timeline(
         &mut tx,

@@ -6,6 +6,8 @@ pub mod assess;
 pub mod create;
 pub mod edit;
 pub mod enrol;
+pub mod notify;
+pub mod ownership;
 pub mod review;
 pub mod submit;
 

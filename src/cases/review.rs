@@ -3,13 +3,13 @@
 //! anyone notified, so every page watching moves at once; a decision re-checks every rule on
 //! the rows it changes, so a stale form or a reviewer who lost a race changes nothing.
 
+use super::notify::notify;
 use super::CaseError;
 use crate::accounts::Principal;
 use crate::domain::enrolment::transitions::consent_allows_submission;
 use crate::domain::enrolment::EnrolmentStatus;
 use crate::domain::qa::{may_decide, may_take, Decision, FeedbackType, Qa1Feedback, Queue};
 use crate::live::{case_view, queues};
-use crate::store::notifications::{self, NewNotification};
 use crate::store::qa::{self, EntryRow, NewEntry, Taker};
 use crate::store::qa_notes::{self, NewNote, NewProviderFeedback, NewQa1Feedback};
 use crate::store::{enrolment, integration_events, participants, Store, Tx};
@@ -537,32 +537,6 @@ async fn provider_feedback(
     Ok(())
 }
 
-async fn notify(
-    tx: &mut Tx,
-    to: i64,
-    heading: &str,
-    details: &str,
-    participant: &str,
-    dedupe_key: Option<&str>,
-    now: OffsetDateTime,
-) -> Result<(), CaseError> {
-    let link = format!("/participants/{participant}");
-    notifications::send(
-        tx,
-        &NewNotification {
-            user: to,
-            heading,
-            details,
-            link: Some(&link),
-            dedupe_key,
-        },
-        now,
-    )
-    .await?;
-    queues::publish_bell_in(tx, to, now).await?;
-    Ok(())
-}
-
 /// Feedback to the reviewer of the case's latest QA1 decision.
 async fn send_qa1_feedback(
     tx: &mut Tx,
@@ -603,5 +577,6 @@ async fn send_qa1_feedback(
         None,
         now,
     )
-    .await
+    .await?;
+    Ok(())
 }

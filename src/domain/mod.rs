@@ -9,6 +9,7 @@ pub mod feed_refresh;
 pub mod field;
 pub mod identity_event;
 pub mod location;
+pub mod ownership;
 pub mod participant_list;
 pub mod password;
 pub mod payments;

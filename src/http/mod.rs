@@ -19,6 +19,7 @@ pub mod live;
 pub mod notifications;
 pub mod observe;
 pub mod organisation;
+pub mod ownership;
 pub mod page;
 pub mod participant_list;
 pub mod participants;
@@ -77,6 +78,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     assessment::routes(cfg);
     queues::routes(cfg);
     archive::routes(cfg);
+    ownership::routes(cfg);
     notifications::routes(cfg);
     feed_refresh::routes(cfg);
     finance::routes(cfg);
@@ -97,6 +99,7 @@ pub fn all_routes() -> Vec<RouteInfo> {
         assessment::ROUTES,
         queues::ROUTES,
         archive::ROUTES,
+        ownership::ROUTES,
         notifications::ROUTES,
         feed_refresh::ROUTES,
         finance::ROUTES,

@@ -310,6 +310,14 @@ impl CaseData {
                     }
                     _ => None,
                 },
+                owner: (status != EnrolmentStatus::Archived).then(|| {
+                    let text = if self.row.owner_id.is_some() {
+                        "Change owner"
+                    } else {
+                        "Take or assign this case"
+                    };
+                    (format!("{base}/owner"), text)
+                }),
             },
             errors,
             typed_justification,

@@ -11,6 +11,7 @@ pub mod integration_events;
 pub mod notifications;
 pub mod org;
 pub mod outbox;
+pub mod ownership;
 pub mod participant_list;
 pub mod participants;
 pub mod payments;

@@ -517,3 +517,18 @@ pub enum EnrolmentPayments {
     ApprovalDate,
     CreatedAt,
 }
+
+/// `ownership_history`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum OwnershipHistory {
+    Table,
+    Id,
+    ParticipantId,
+    OwnerId,
+    TenantId,
+    ContractId,
+    StartedAt,
+    EndedAt,
+    ChangedBy,
+}

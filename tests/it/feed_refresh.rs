@@ -255,8 +255,23 @@ async fn a_feed_change_shows_on_the_case_and_in_the_timeline(app: TestApp, fake:
         1
     );
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM timeline WHERE participant_id = '1CATS0001' AND line2 = 'The owner cannot see the new location'").await,
+        count(&app, "SELECT COUNT(*) FROM timeline WHERE participant_id = '1CATS0001' AND line1 = 'Caseworker reassigned' AND line3 = 'To unassigned: the owner''s team does not work at the new location'").await,
+        1,
+        "the timeline says why the case lost its owner"
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM ownership_history WHERE participant_id = '1CATS0001' AND ended_at IS NULL").await,
+        0,
+        "the owner's period in the ownership history is closed"
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM ownership_history WHERE participant_id = '1CATS0001' AND ended_at IS NOT NULL").await,
         1
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM notifications n JOIN participants p ON p.id = '1CATS0001' WHERE n.heading = 'Participant unassigned' AND n.link = '/participants/1CATS0001'").await,
+        1,
+        "the previous owner is told"
     );
     // Nothing new in the feed: a sync changes nothing.
     let again = qa

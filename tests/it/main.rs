@@ -14,6 +14,7 @@ mod finance;
 mod jobs;
 mod live;
 mod operations;
+mod ownership;
 mod participant_list;
 mod participants;
 mod payments;

@@ -4,6 +4,7 @@
 //! cursor, a version bump and the case's live event.
 
 use crate::cases::create::resolve_location;
+use crate::cases::ownership::{record_change, OwnerChange};
 use crate::domain::enrolment::{ArchiveReason, EnrolmentStatus};
 use crate::domain::feed_refresh::{
     auto_archive_due, compare, owner_after_move, FeedChange, FeedFacts, SyncField,
@@ -145,19 +146,15 @@ async fn owner_after(
     if owner_after_move(Some(owner_id), sees).is_some() {
         return Ok(Some((owner_id, tenant)));
     }
-    participants::insert_timeline(
-        tx,
+    let change = OwnerChange {
         id,
-        "Participant",
-        [
-            Some("Unassigned"),
-            Some("The owner cannot see the new location"),
-            None,
-        ],
-        None,
-        now,
-    )
-    .await?;
+        location: to,
+        from: Some(owner_id),
+        to: None,
+        by: None,
+        why: Some("the owner's team does not work at the new location"),
+    };
+    record_change(tx, &change, now).await?;
     Ok(None)
 }
 

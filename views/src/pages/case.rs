@@ -58,6 +58,8 @@ pub struct CaseSummary {
     pub action: CaseAction,
     /// Archive or unarchive: (href, link text), when the status allows it.
     pub close: Option<(String, &'static str)>,
+    /// The owner page: (href, link text), unless the case is archived.
+    pub owner: Option<(String, &'static str)>,
 }
 
 /// Renders the summary.
@@ -102,6 +104,9 @@ pub fn case_summary(
                         button.button type="submit" { "Submit to provider QA" }
                     }
                 }
+            }
+            @if let Some((href, text)) = &summary.owner {
+                p { a href=(href) { (text) } }
             }
             @if let Some((href, text)) = &summary.close {
                 p { a href=(href) { (text) } }

@@ -11,6 +11,7 @@ pub mod feed_refresh;
 pub mod finance;
 pub mod home;
 pub mod organisation;
+pub mod ownership;
 pub mod participant_list;
 pub mod participants;
 pub mod queues;
