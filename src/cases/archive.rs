@@ -1,7 +1,8 @@
 //! Archiving a case and bringing it back (DOMAIN.md §2): archive needs a reason (Other
 //! justified) and is for the owner, anyone when the case is unowned, or someone in the same or
 //! an ancestor tenant of the owner; unarchive, for anyone who sees the case, restores the
-//! status held before archiving, with a reason and further information.
+//! status held before archiving, with a reason and further information. Suspending an approved
+//! case makes it Dormant.
 
 use super::CaseError;
 use crate::accounts::Principal;
@@ -134,6 +135,49 @@ pub async fn unarchive(
             Some(&line2),
             Some(reason.display_name()),
         ],
+        Some(user.user_id),
+        now,
+    )
+    .await?;
+    case_view::publish_in(&mut tx, id, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Suspends an approved case (Approved → Dormant, DOMAIN.md §2): the command exists, as in the
+/// original, though no page offers it; the demo data uses it to show a dormant case.
+pub async fn suspend(store: &Store, user: &Principal, id: &str) -> Result<(), CaseError> {
+    let now = OffsetDateTime::now_utc();
+    let mut tx = store.begin().await?;
+    let state = enrolment::case_state(&mut tx, id)
+        .await?
+        .ok_or_else(|| CaseError::invalid("case", "This case no longer exists"))?;
+    let status = EnrolmentStatus::from_value(state.enrolment_status)
+        .ok_or_else(|| CaseError::Internal(format!("unknown status {}", state.enrolment_status)))?;
+    let next = status
+        .suspend()
+        .map_err(|e| CaseError::invalid("case", e.to_string()))?;
+    if !enrolment::change_status(
+        &mut tx,
+        id,
+        status.value(),
+        next.value(),
+        user.user_id,
+        None,
+        now,
+    )
+    .await?
+    {
+        return Err(CaseError::invalid(
+            "case",
+            "Someone else changed this case's status: look at it again",
+        ));
+    }
+    participants::insert_timeline(
+        &mut tx,
+        id,
+        "Enrolment",
+        [Some("Case suspended"), Some("Status: Dormant"), None],
         Some(user.user_id),
         now,
     )

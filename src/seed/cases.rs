@@ -3,16 +3,21 @@
 //! every row, timeline line and queue entry is exactly what the system itself would write.
 
 use crate::accounts::Principal;
+use crate::cases::ownership::{record_change, OwnerChange};
 use crate::cases::review::{self, Decide};
-use crate::cases::{assess, create, enrol, submit, CaseError};
-use crate::domain::assessment::all_questions;
+use crate::cases::{archive, assess, create, enrol, submit, CaseError};
+use crate::domain::assessment::{
+    all_questions, score_pathway, Answers, Region, ScoringInputs, Sex,
+};
 use crate::domain::document::Upload;
 use crate::domain::enrolment::consent::Consent;
+use crate::domain::enrolment::ArchiveReason;
 use crate::domain::qa::{Decision, FeedbackType, Queue};
 use crate::domain::tenant::TenantId;
 use crate::external::fake_data::generated;
 use crate::external::DmsClient;
 use crate::store::files::Files;
+use crate::store::ownership as ownership_rows;
 use crate::store::{enrolment, org, qa, users, Store};
 use time::OffsetDateTime;
 
@@ -27,10 +32,15 @@ enum Stage {
     AtQa2,
     AtEscalation,
     Approved,
+    /// Enrolling with a scored assessment that has no red pathway, so cannot be submitted.
+    Ineligible,
+    Archived,
+    Dormant,
+    Unowned,
 }
 
 /// The stages, in the order the cases are made.
-const STAGES: [Stage; 10] = [
+const STAGES: [Stage; 14] = [
     Stage::Identified,
     Stage::ReadyToSubmit,
     Stage::ReadyToSubmit,
@@ -41,6 +51,10 @@ const STAGES: [Stage; 10] = [
     Stage::AtQa2,
     Stage::AtEscalation,
     Stage::Approved,
+    Stage::Ineligible,
+    Stage::Archived,
+    Stage::Dormant,
+    Stage::Unowned,
 ];
 
 /// A demo account as the commands see it (no session: the seed acts on their behalf).
@@ -125,8 +139,16 @@ async fn advance(
     let id = create::create_participant(store, dms, worker, upci)
         .await
         .map_err(explain)?;
-    if stage == Stage::Identified {
-        return Ok(());
+    match stage {
+        Stage::Identified => return Ok(()),
+        Stage::Archived => {
+            let reason = ArchiveReason::NoLongerEngaging;
+            return archive::archive(store, worker, &id, Some(reason), "")
+                .await
+                .map_err(explain);
+        }
+        Stage::Unowned => return unown(store, &id).await,
+        _ => {}
     }
     enrol::set_location(store, worker, &id, Some(location), "")
         .await
@@ -142,13 +164,23 @@ async fn advance(
         .await
         .map_err(explain)?;
     let assessment = assess::start(store, worker, &id).await.map_err(explain)?;
-    // Each question's last option: answers that make the participant eligible.
+    // Each question's last option makes the participant eligible (red pathways); the
+    // ineligible case gets the answers of least need, which leave no pathway red.
+    let chosen = if stage == Stage::Ineligible {
+        least_need(&inputs_of(store, &id, location).await?)
+    } else {
+        let mut last = Answers::new();
+        for q in all_questions() {
+            last.set(q.code, [q.options[q.options.len() - 1]]);
+        }
+        last
+    };
     let answers: Vec<assess::AnswerChange> = all_questions()
         .iter()
         .map(|q| assess::AnswerChange {
             question: q.code,
             base: Vec::new(),
-            wanted: vec![q.options[q.options.len() - 1].to_owned()],
+            wanted: chosen.chosen(q.code).to_vec(),
         })
         .collect();
     assess::save_answers(store, worker, &id, assessment, &answers)
@@ -157,7 +189,7 @@ async fn advance(
     assess::submit(store, worker, &id, assessment)
         .await
         .map_err(explain)?;
-    if stage == Stage::ReadyToSubmit {
+    if matches!(stage, Stage::ReadyToSubmit | Stage::Ineligible) {
         return Ok(());
     }
     submit::submit_to_provider(
@@ -207,7 +239,78 @@ async fn advance(
         )
         .await;
     }
-    decide(store, "qa.support@justice.gov.uk", &id, Queue::Qa2, &accept).await
+    decide(store, "qa.support@justice.gov.uk", &id, Queue::Qa2, &accept).await?;
+    if stage == Stage::Dormant {
+        archive::suspend(store, worker, &id)
+            .await
+            .map_err(explain)?;
+    }
+    Ok(())
+}
+
+/// Leaves a new case without an owner, as when its owner's team stops working at its location:
+/// it waits for someone to take it.
+async fn unown(store: &Store, id: &str) -> Result<(), anyhow::Error> {
+    let now = OffsetDateTime::now_utc();
+    let mut tx = store.begin().await?;
+    let state = enrolment::case_state(&mut tx, id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo case {id} is missing"))?;
+    if !ownership_rows::set_owner(&mut tx, id, state.owner_id, None, now).await? {
+        anyhow::bail!("demo case {id} changed owner while it was made");
+    }
+    let change = OwnerChange {
+        id,
+        location: state.current_location_id,
+        from: state.owner_id,
+        to: None,
+        by: None,
+        why: Some("demo data, waiting for someone to take it"),
+    };
+    record_change(&mut tx, &change, now).await?;
+    crate::live::case_view::publish_in(&mut tx, id, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What the case's scores will depend on: age, sex and the region of its location.
+async fn inputs_of(store: &Store, id: &str, location: i64) -> Result<ScoringInputs, anyhow::Error> {
+    let mut db = store.db();
+    let state = enrolment::case_state(&mut db, id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo case {id} is missing"))?;
+    let lot = org::lot_of_location(&mut db, location).await?.unwrap_or(0);
+    let today = OffsetDateTime::now_utc().date();
+    let age = today.year()
+        - state.date_of_birth.year()
+        - i32::from(today.ordinal() < state.date_of_birth.ordinal());
+    Ok(ScoringInputs {
+        age: u32::try_from(age).unwrap_or(0),
+        sex: Sex::from_gender(Some(&state.gender)),
+        region: Region::from_lot(u8::try_from(lot).unwrap_or(0)),
+    })
+}
+
+/// Answers of least need for someone with these inputs: for each question in turn, the
+/// option that gives its pathway the highest score, the others held as chosen so far.
+fn least_need(inputs: &ScoringInputs) -> Answers {
+    let mut answers = Answers::new();
+    for q in all_questions() {
+        answers.set(q.code, [q.options[0]]);
+    }
+    for q in all_questions() {
+        let mut best = (i32::MIN, q.options[0]);
+        for option in q.options {
+            answers.set(q.code, [*option]);
+            let score =
+                score_pathway(q.pathway, &answers, inputs).map_or(-1, |s| i32::from(s.score));
+            if score > best.0 {
+                best = (score, option);
+            }
+        }
+        answers.set(q.code, [best.1]);
+    }
+    answers
 }
 
 /// Takes the case's open entry as `email` and decides it.

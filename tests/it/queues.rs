@@ -752,7 +752,7 @@ async fn the_first_embedded_start_has_cases_waiting_in_every_queue() {
             .expect("count");
         n
     };
-    assert_eq!(count("SELECT COUNT(*) FROM participants".into()).await, 10);
+    assert_eq!(count("SELECT COUNT(*) FROM participants".into()).await, 14);
     for (queue, open) in [("pqa", 2), ("qa1", 2), ("qa2", 1), ("escalation", 1)] {
         let sql = format!(
             "SELECT COUNT(*) FROM qa_entries WHERE queue = '{queue}' AND completed_at IS NULL"
@@ -770,7 +770,26 @@ async fn the_first_embedded_start_has_cases_waiting_in_every_queue() {
     );
     assert_eq!(
         count("SELECT COUNT(*) FROM participants WHERE enrolment_status = 6".into()).await,
+        3,
+        "two ready to submit and one whose assessment makes them ineligible"
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM participants p WHERE enrolment_status = 6 AND NOT EXISTS (SELECT 1 FROM assessment_scores s JOIN assessments a ON a.id = s.assessment_id WHERE a.participant_id = p.id AND s.score < 10)".into()).await,
+        1,
+        "the ineligible case has no red pathway"
+    );
+    for (status, what) in [(4, "archived"), (5, "dormant")] {
+        let sql = format!("SELECT COUNT(*) FROM participants WHERE enrolment_status = {status}");
+        assert_eq!(count(sql).await, 1, "one {what} case");
+    }
+    assert_eq!(
+        count("SELECT COUNT(*) FROM enrolment_history h JOIN participants p ON p.id = h.participant_id WHERE p.enrolment_status = 4".into()).await,
         2,
-        "two ready to submit"
+        "the archived case keeps its history"
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM participants WHERE owner_id IS NULL".into()).await,
+        1,
+        "one unowned case, waiting for someone to take it"
     );
 }
