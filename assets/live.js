@@ -168,6 +168,8 @@
   // Makes `from` look like `to` in place. The element being edited keeps its value, caret and
   // focus; so does any field whose value the person changed and has not saved.
   function morph(from, to) {
+    // What the page itself shows there (whether an answer was saved) is this page's own.
+    if (from.nodeType === Node.ELEMENT_NODE && from.hasAttribute("data-live-local")) return;
     if (from.nodeType !== to.nodeType || from.nodeName !== to.nodeName) {
       if (!containsEdited(from)) from.replaceWith(to.cloneNode(true));
       return;

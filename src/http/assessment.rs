@@ -12,7 +12,7 @@ use crate::cases::assess::{self, AnswerChange};
 use crate::domain::assessment::{all_questions, pathway_questions, Answers, Choice, Pathway};
 use crate::format::full_name;
 use crate::store::assessments::{self, AssessmentRow};
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use cats_actors::Position;
 use cats_views::form::FormErrors;
 use cats_views::pages::assessment::{
@@ -241,6 +241,7 @@ pub async fn pathway(
 /// `POST /participants/{id}/assessments/{assessment}/{pathway}`: saves that pathway's answers.
 pub async fn save_pathway(
     state: web::Data<AppState>,
+    request: HttpRequest,
     path: web::Path<(String, i64, String)>,
     form: Protected<Vec<(String, String)>>,
 ) -> Result<HttpResponse, HttpError> {
@@ -275,12 +276,16 @@ pub async fn save_pathway(
         })
         .collect();
     let (case, who) = (row.id.clone(), user.clone());
+    let sent = changes.clone();
     let outcome = state
         .cases
         .run(&row.id, move |store| async move {
-            assess::save_answers(&store, &who, &case, assessment, &changes).await
+            assess::save_answers(&store, &who, &case, assessment, &sent).await
         })
         .await;
+    if request.headers().contains_key(AUTOSAVE_HEADER) {
+        return autosave_reply(&changes, outcome);
+    }
     let errors = match outcome {
         Ok(conflicts) if conflicts.is_empty() => {
             let next = Pathway::ALL
@@ -320,6 +325,55 @@ pub async fn save_pathway(
         &errors,
     )
     .await
+}
+
+/// Sent by the page script when it saves one answer the moment it is chosen.
+const AUTOSAVE_HEADER: &str = "x-autosave";
+
+/// The answer to an autosave of one question, as JSON for the page script: saved (with the
+/// base the next save of that question starts from), a conflict (someone else answered it
+/// since; their answer becomes the base), or refused (the message to show at the question).
+fn autosave_reply(
+    changes: &[AnswerChange],
+    outcome: Result<Vec<assess::AnswerConflict>, crate::cases::CaseError>,
+) -> Result<HttpResponse, HttpError> {
+    let Some(change) = changes.first() else {
+        return Ok(HttpResponse::UnprocessableEntity()
+            .json(serde_json::json!({ "message": "Nothing to save" })));
+    };
+    let question = change.question;
+    Ok(match outcome {
+        Ok(conflicts) => match conflicts.into_iter().next() {
+            None => HttpResponse::Ok().json(serde_json::json!({
+                "question": question,
+                "base": change.wanted.join(BASE_SEPARATOR),
+            })),
+            Some(conflict) => {
+                let theirs = if conflict.theirs.is_empty() {
+                    "no answer".to_owned()
+                } else {
+                    conflict.theirs.join(", ")
+                };
+                HttpResponse::Conflict().json(serde_json::json!({
+                    "question": question,
+                    "base": conflict.theirs.join(BASE_SEPARATOR),
+                    "theirs": conflict.theirs,
+                    "message": format!("Someone else chose “{theirs}” here just now. Choose again to change it."),
+                }))
+            }
+        },
+        Err(error) => {
+            let errors = case_form_errors(error)?;
+            let message = errors
+                .get(question)
+                .or_else(|| errors.first())
+                .unwrap_or("Your answer could not be saved");
+            HttpResponse::UnprocessableEntity().json(serde_json::json!({
+                "question": question,
+                "message": message,
+            }))
+        }
+    })
 }
 
 /// `POST /participants/{id}/assessments/{assessment}/submit`

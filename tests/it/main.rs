@@ -4,6 +4,7 @@
 
 mod admin;
 mod archive;
+mod autosave;
 mod browser;
 mod browser_queues;
 mod case_edits;

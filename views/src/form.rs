@@ -37,6 +37,11 @@ impl FormErrors {
             .find(|(f, _)| f == field)
             .map(|(_, m)| m.as_str())
     }
+
+    /// The first message, whatever its field.
+    pub fn first(&self) -> Option<&str> {
+        self.0.first().map(|(_, m)| m.as_str())
+    }
 }
 
 /// "There is a problem": the list of errors at the top of the page, each linking to its field.

@@ -105,7 +105,7 @@ pub fn pathway_page(page: &PathwayPage<'_>, csrf: &str) -> Markup {
             h2 { "Viewing this case " span.presence__count data-presence-count {} }
             ul.presence__list aria-live="polite" { li.presence__empty { "Connecting…" } }
         }
-        form #assessment-form data-live-fragment data-editing=(page.title) data-editing-topic=(page.topic) method="post" novalidate {
+        form #assessment-form data-live-fragment data-autosave data-editing=(page.title) data-editing-topic=(page.topic) method="post" novalidate {
             (CsrfField(csrf))
             @for question in page.questions {
                 @let error = page.errors.get(question.code);
@@ -115,6 +115,8 @@ pub fn pathway_page(page: &PathwayPage<'_>, csrf: &str) -> Markup {
                         @if let Some(hint) = question.hint { div.hint { (hint) } }
                         @if question.multiple { div.hint { "Tick all that apply." } }
                         @if let Some(message) = error { p.error-message { span.visually-hidden { "Error: " } (message) } }
+                        // Filled by the page script as it saves this answer; live updates leave it alone.
+                        p.autosave-status data-live-local data-autosave-for=(question.code) aria-live="polite" {}
                         input type="hidden" name={ "base_" (question.code) } value=(question.base) data-base-for=(question.code);
                         div class=(if question.multiple { "checkboxes" } else { "radios" }) {
                             @for (index, (option, checked)) in question.options.iter().enumerate() {
