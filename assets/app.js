@@ -120,7 +120,9 @@
         busy[code] = false;
         if (reply.status === 200) {
           settle(code, reply.body.base);
-          say(code, "Saved");
+          // A time, because a colleague may change the answer later and the page follows.
+          var now = new Date();
+          say(code, "Your answer was saved at " + now.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" }));
         } else if (reply.status === 409) {
           again[code] = false;
           settle(code, reply.body.base, reply.body.theirs);
