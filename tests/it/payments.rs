@@ -77,6 +77,7 @@ on_both_stores!(
     a_workflow_killed_mid_run_and_restarted_raises_each_row_once,
     two_instances_raise_each_row_once_and_one_eligible_row_per_participant,
     a_large_batch_applies_the_same_rules_as_a_small_one,
+    batches_of_the_two_partitions_run_at_once_and_raise_each_row_once,
 );
 
 /// HMP Risley: a Wing of contract con_24036.
@@ -455,4 +456,33 @@ async fn a_large_batch_applies_the_same_rules_as_a_small_one(f: Fixture) {
             .all(|r| r.ineligibility_reason.as_deref() == Some("Already paid")));
     }
     assert!(rows(&f.store, "1BIGNEVER").await.is_empty());
+}
+
+/// The batches of the two partitions of PostgreSQL hold separate locks: both run at once (the
+/// second does not wait for the first to commit), take disjoint events, and between them
+/// raise each row once and one eligible row per participant. On SQLite a partition batch is
+/// the whole queue.
+async fn batches_of_the_two_partitions_run_at_once_and_raise_each_row_once(f: Fixture) {
+    let ids = many(&f.store, "1PAR", 12, 2).await;
+    let now = OffsetDateTime::now_utc();
+    let mut first = f.store.begin().await.expect("begin");
+    let a = payments::raise_enrolment_partition_in(&mut first, 0, 1_000, now)
+        .await
+        .expect("partition 0");
+    if f.postgres_url().is_some() {
+        // Partition 0 is not committed yet: partition 1 must not wait for it.
+        let mut second = f.store.begin().await.expect("begin");
+        let b = payments::raise_enrolment_partition_in(&mut second, 1, 1_000, now)
+            .await
+            .expect("partition 1");
+        second.commit().await.expect("commit");
+        first.commit().await.expect("commit");
+        assert!(a.events > 0 && b.events > 0, "{a:?} {b:?}");
+        assert_eq!(a.events + b.events, 24);
+        assert_eq!(a.rows + b.rows, 24);
+    } else {
+        first.commit().await.expect("commit");
+        assert_eq!((a.events, a.rows), (24, 24));
+    }
+    assert_exactly_once(&f.store, &ids, 2).await;
 }
