@@ -4,8 +4,13 @@
 //!
 //! It creates a database of its own on the server (dropped afterwards), loads the demo
 //! organisation, then N Approved cases, each with a provider QA entry and one pending
-//! approval event (set up with `generate_series`, not timed). The timed part is the real
-//! workflow, `cats::workflows::payments::run`, from its start until no event is pending.
+//! approval event (set up with `generate_series`, not timed). The set-up ends with `VACUUM
+//! ANALYZE` and `CHECKPOINT`, so that the workflow is not charged for the seeding's aftermath
+//! (setting the hint bits of a million fresh rows on first read, and a checkpoint triggered by
+//! the seeding's WAL): a live system's cases and QA entries were written long before their
+//! approval is handled. The timed part is the real workflow, `cats::workflows::payments::run`,
+//! from its start until no event is pending (polled with one index probe, which costs the
+//! server next to nothing while the batch runs).
 
 use anyhow::{Context, Result};
 use cats::store::integration_events::{self, ENROLMENT_APPROVED};
@@ -89,6 +94,9 @@ async fn measure(url: &str, events: u64) -> Result<(f64, u64)> {
     cats::seed::demo::load(&store).await?;
     let setup = Instant::now();
     cats::seed::run_sql_file(&store, &backlog(events)).await?;
+    // Outside a transaction: VACUUM cannot run in one.
+    admin(url, "VACUUM ANALYZE").await?;
+    admin(url, "CHECKPOINT").await?;
     println!(
         "payments: {events} approved cases and events set up in {:.1} s",
         setup.elapsed().as_secs_f64()
@@ -102,7 +110,7 @@ async fn measure(url: &str, events: u64) -> Result<(f64, u64)> {
     ));
     cats::workflows::payments::wake();
     loop {
-        if integration_events::pending(&mut store.db(), ENROLMENT_APPROVED).await? == 0 {
+        if !integration_events::any_pending(&mut store.db(), ENROLMENT_APPROVED).await? {
             break;
         }
         anyhow::ensure!(
@@ -144,6 +152,8 @@ FROM generate_series(1, {events}) g CROSS JOIN bench_owner o;
 INSERT INTO integration_events (kind, participant_id, occurred_at, occurred_on, created_at)
 SELECT '{ENROLMENT_APPROVED}', 'B' || lpad(g::text, 8, '0'), now(), current_date, now()
 FROM generate_series(1, {events}) g;
+INSERT INTO pending_integration_events (id, kind, participant_id, occurred_on)
+SELECT id, kind, participant_id, occurred_on FROM integration_events;
 ANALYZE;
 "
     )

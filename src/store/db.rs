@@ -223,10 +223,23 @@ impl Pool {
 
     /// Opens a transaction. On SQLite it starts with `BEGIN IMMEDIATE` so two writers queue
     /// for the lock up front instead of failing half-way with "database is locked".
+    ///
+    /// The begin runs on a task of its own, to completion even if the caller is dropped (a
+    /// workflow stopped, a request cancelled): sqlx awaits its driver again after the server
+    /// has begun the transaction and before the transaction object that rolls it back on drop
+    /// exists, and a caller dropped in between left the connection in the pool inside a
+    /// transaction (on SQLite, holding the write lock for good). Completed, the orphaned
+    /// transaction is dropped, which rolls it back.
     pub async fn begin(&self) -> Result<Tx, StoreError> {
-        Ok(match self {
-            Pool::Postgres(pool) => Tx::Postgres(pool.begin().await?),
-            Pool::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
-        })
+        let pool = self.clone();
+        let begin = tokio::spawn(async move {
+            Ok::<_, StoreError>(match pool {
+                Pool::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+                Pool::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            })
+        });
+        begin
+            .await
+            .map_err(|error| StoreError::Database(sqlx::Error::Io(std::io::Error::other(error))))?
     }
 }

@@ -1,9 +1,11 @@
 //! Integration events: facts other parts of the system react to later (a QA2 or escalation
 //! accept raising an enrolment payment). An event is written in the transaction of the
 //! change it records, so it exists exactly when the change does, and is handled exactly once
-//! by its workflow, which marks it handled in the transaction that acts on it.
+//! by its workflow. Events are never updated: each is also queued in
+//! `pending_integration_events` (same transaction), and its workflow takes it off the queue in
+//! the transaction that acts on it.
 
-use super::schema::IntegrationEvents;
+use super::schema::{IntegrationEvents, PendingIntegrationEvents};
 use super::{Db, StoreError, Tx};
 use sea_query::{Expr, ExprTrait, Func, Query};
 use time::OffsetDateTime;
@@ -45,6 +47,22 @@ pub async fn record_in(
         .returning_col(IntegrationEvents::Id)
         .to_owned();
     let (id,): (i64,) = tx.fetch_one(&insert).await?;
+    let queue = Query::insert()
+        .into_table(PendingIntegrationEvents::Table)
+        .columns([
+            PendingIntegrationEvents::Id,
+            PendingIntegrationEvents::Kind,
+            PendingIntegrationEvents::ParticipantId,
+            PendingIntegrationEvents::OccurredOn,
+        ])
+        .values_panic([
+            id.into(),
+            kind.into(),
+            participant.into(),
+            utc.date().into(),
+        ])
+        .to_owned();
+    tx.execute(&queue).await?;
     if let Tx::Postgres(inner) = tx {
         sqlx::query("SELECT pg_notify($1, '')")
             .bind(CHANNEL)
@@ -57,11 +75,23 @@ pub async fn record_in(
 /// How many events of `kind` wait to be handled.
 pub async fn pending(db: &mut Db<'_>, kind: &str) -> Result<u64, StoreError> {
     let query = Query::select()
-        .expr(Func::count(Expr::col(IntegrationEvents::Id)))
-        .from(IntegrationEvents::Table)
-        .and_where(Expr::col(IntegrationEvents::Kind).eq(kind))
-        .and_where(Expr::col(IntegrationEvents::HandledAt).is_null())
+        .expr(Func::count(Expr::col(PendingIntegrationEvents::Id)))
+        .from(PendingIntegrationEvents::Table)
+        .and_where(Expr::col(PendingIntegrationEvents::Kind).eq(kind))
         .to_owned();
     let (count,): (i64,) = db.fetch_one(&query).await?;
     Ok(u64::try_from(count).unwrap_or(0))
+}
+
+/// Whether any event of `kind` waits to be handled: one index probe, where `pending` counts
+/// the whole queue (what a poll that runs while a large batch is raised should ask).
+pub async fn any_pending(db: &mut Db<'_>, kind: &str) -> Result<bool, StoreError> {
+    let query = Query::select()
+        .column(PendingIntegrationEvents::Id)
+        .from(PendingIntegrationEvents::Table)
+        .and_where(Expr::col(PendingIntegrationEvents::Kind).eq(kind))
+        .limit(1)
+        .to_owned();
+    let first: Option<(i64,)> = db.fetch_optional(&query).await?;
+    Ok(first.is_some())
 }

@@ -1,43 +1,112 @@
 //! The enrolment payment ledger: append-only rows raised from `enrolment_approved`
 //! integration events in large set-based batches, and the Finance list and export.
 //!
-//! A batch runs in one transaction: it claims the oldest pending events (marks them handled
-//! and stamps them with the batch), then raises every row with one `INSERT … SELECT` that
-//! applies `domain::payments::enrolment::decide` to the whole batch. The rows and the
-//! handled marks commit together or not at all, batches are serialised across instances (a
-//! transaction-scoped advisory lock on PostgreSQL; SQLite has one writer), and the source
-//! event id is the ledger's primary key, so each event raises at most one row, ever.
+//! A batch runs in one transaction: it takes the oldest events off the pending queue
+//! (`pending_integration_events`) and raises every row with one `INSERT … SELECT` that applies
+//! `domain::payments::enrolment::decide` to the whole batch. The rows and the dequeue commit
+//! together or not at all, batches are serialised across instances (transaction-scoped
+//! advisory locks on PostgreSQL; SQLite has one writer), and the source event id is the
+//! ledger's primary key, so each event raises at most one row, ever.
+//!
+//! On PostgreSQL the participants are split into `PARTITIONS` partitions by a hash of their
+//! id, each with its own lock, so that the batches of different partitions run at once on
+//! separate connections (and cores). The enrolment rule only ever compares events of one
+//! participant, whose events all fall in one partition, and the batches of one partition are
+//! serialised: "one eligible row per participant" holds as with a single lock.
 
-use super::schema::{EnrolmentPayments, IntegrationEvents};
+use super::schema::{EnrolmentPayments, PendingIntegrationEvents};
 use super::{Db, Exec, StoreError, Tx};
 use crate::domain::enrolment::EnrolmentStatus;
 use crate::domain::payments::IneligibilityReason;
 use crate::domain::tenant::TenantScope;
 use sea_query::{Alias, Cond, Expr, ExprTrait, Func, Order, Query, SelectStatement};
+use sea_query_sqlx::SqlxBinder;
 use time::{Date, OffsetDateTime};
 
 use super::integration_events::ENROLMENT_APPROVED;
 use super::qa::queue;
 
-/// The advisory lock that serialises enrolment payment batches on PostgreSQL.
+/// The advisory lock of partition 0 (partition `p` takes `BATCH_LOCK + p`), which
+/// serialises the enrolment payment batches of a partition on PostgreSQL.
 const BATCH_LOCK: i64 = 0x0CA7_5E4B;
 
-/// Raises the rows of a claimed batch. Written once for both backends (numbered parameters
-/// in order of first use work on both). The sets are materialised before any row is written
-/// (a per-row look-up of the ledger while inserting into it rescans the rows this statement
-/// wrote: quadratic); the inner query gathers each event's facts, the outer one applies the
-/// enrolment rule:
+/// Partitions of the participants on PostgreSQL (see the module documentation): one per core
+/// of the machine the budget is set on.
+pub const PARTITIONS: i32 = 2;
+
+/// The oldest queued events of the partitions asked for, as bounds and a count (PostgreSQL).
+const BOUNDS_POSTGRES: &str = "
+SELECT MIN(b.id), MAX(b.id), COUNT(*) FROM (
+    SELECT c.id FROM pending_integration_events c
+    WHERE c.kind = $1 AND ABS(hashtext(c.participant_id) % $2) = ANY($3)
+    ORDER BY c.id
+    LIMIT $4) b";
+
+/// Raises a batch on PostgreSQL in one statement: the claim (deleting the events from the
+/// queue, which returns what the rule needs) and the insert see the same events, so an event
+/// that commits late (a lower id committing after a higher one) is either in both or in
+/// neither. The enrolment rule:
 /// - never Approved → no row (the `EXISTS` on the history);
 /// - an eligible row already in the ledger, or an earlier event of the same participant in
 ///   this batch → "Already paid";
 /// - otherwise eligible.
 ///
+/// The participants already paid are materialised before any row is written (a per-row
+/// look-up of the ledger while inserting into it rescans the rows this statement wrote:
+/// quadratic). The latest provider QA entry is one backward index probe per event, cheaper
+/// than grouping every entry of the batch's participants and joining back. Returns the events
+/// taken off the queue and the rows raised.
+///
 /// Attribution (DOMAIN.md §11): contract and location are the enrolment location's, the
 /// worker and tenant the latest provider QA entry's.
-const RAISE_ENROLMENT_ROWS: &str = "
+const RAISE_ENROLMENT_ROWS_POSTGRES: &str = "
+WITH claimed AS (
+    DELETE FROM pending_integration_events c
+    WHERE c.kind = $3 AND c.id BETWEEN $1 AND $2
+      AND ABS(hashtext(c.participant_id) % $8) = ANY($9)
+    RETURNING c.id, c.participant_id, c.occurred_on),
+batch AS MATERIALIZED (
+    SELECT c.id, c.participant_id, c.occurred_on,
+           ROW_NUMBER() OVER (PARTITION BY c.participant_id ORDER BY c.id) AS nth
+    FROM claimed c),
+paid AS MATERIALIZED (
+    SELECT DISTINCT x.participant_id FROM enrolment_payments x
+    WHERE x.eligible AND x.participant_id IN (SELECT participant_id FROM batch)),
+raised AS (
+    INSERT INTO enrolment_payments (
+        source_event_id, participant_id, eligible, ineligibility_reason, contract_id,
+        location_id, location_type, tenant_id, support_worker_id, consent_date, approval_date,
+        created_at)
+    SELECT b.id, b.participant_id,
+           CASE WHEN paid.participant_id IS NOT NULL OR b.nth > 1 THEN FALSE ELSE TRUE END,
+           CASE WHEN paid.participant_id IS NOT NULL OR b.nth > 1 THEN $6 ELSE NULL END,
+           l.contract_id, l.id, l.location_type, q.tenant_id, q.support_worker_id,
+           p.date_of_first_consent, b.occurred_on, $7
+    FROM batch b
+    JOIN participants p ON p.id = b.participant_id
+    LEFT JOIN locations l ON l.id = p.enrolment_location_id
+    LEFT JOIN LATERAL (
+        SELECT q.tenant_id, q.support_worker_id FROM qa_entries q
+        WHERE q.participant_id = b.participant_id AND q.queue = $5
+        ORDER BY q.participant_id DESC, q.id DESC
+        LIMIT 1) q ON TRUE
+    LEFT JOIN paid ON paid.participant_id = b.participant_id
+    WHERE EXISTS (
+        SELECT 1 FROM enrolment_history h
+        WHERE h.participant_id = b.participant_id AND h.status = $4)
+    ON CONFLICT (source_event_id) DO NOTHING
+    RETURNING 1)
+SELECT (SELECT COUNT(*) FROM claimed), (SELECT COUNT(*) FROM raised)";
+
+/// The same rule on SQLite (numbered parameters in order of first use, as SQLite numbers
+/// them), which has no data-modifying `WITH`: the rows are raised from the
+/// queued events first, and `DEQUEUE_SQLITE` then takes the same events off the queue. The
+/// transaction began with `BEGIN IMMEDIATE`, so no other writer can queue an event between
+/// the two statements.
+const RAISE_ENROLMENT_ROWS_SQLITE: &str = "
 WITH batch AS MATERIALIZED (
-    SELECT e.id, e.participant_id, e.occurred_on FROM integration_events e
-    WHERE e.id BETWEEN $1 AND $2 AND e.batch = $2 AND e.kind = $3),
+    SELECT c.id, c.participant_id, c.occurred_on FROM pending_integration_events c
+    WHERE c.id BETWEEN $1 AND $2 AND c.kind = $3),
 approved AS MATERIALIZED (
     SELECT DISTINCT h.participant_id FROM enrolment_history h
     WHERE h.status = $4 AND h.participant_id IN (SELECT participant_id FROM batch)),
@@ -73,10 +142,16 @@ FROM (
 WHERE TRUE
 ON CONFLICT (source_event_id) DO NOTHING";
 
-/// Above this many events, PostgreSQL is told to use hash joins: it cannot estimate the batch
-/// (its stamp was written in this transaction, so the statistics say "no rows") and would pick
-/// nested loops over the materialised sets, quadratic in the batch size.
-const HASH_JOINS_FROM: u64 = 1_000;
+/// Takes a raised SQLite batch off the queue (see `RAISE_ENROLMENT_ROWS_SQLITE`).
+const DEQUEUE_SQLITE: &str =
+    "DELETE FROM pending_integration_events WHERE kind = $1 AND id BETWEEN $2 AND $3";
+
+/// Above this many events, PostgreSQL is told to use hash joins and given the memory to
+/// keep the batch's hash tables and sort in memory: the queue's statistics may be stale
+/// after a burst (autovacuum has not analysed it yet), and nested loops over a large batch
+/// are quadratic; the server's default `work_mem` (4 MB) spills a batch of 250,000 events to
+/// disk several times over. Both are `SET LOCAL`: this transaction only.
+const LARGE_BATCH_FROM: i64 = 1_000;
 
 /// What one batch did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -87,58 +162,68 @@ pub struct Batch {
     pub rows: u64,
 }
 
-/// Claims up to `limit` pending enrolment events and raises their rows inside `tx`. Nothing
-/// is visible until the caller commits; dropping `tx` instead leaves the events pending.
+/// Claims up to about `limit` pending enrolment events (of every partition) and raises their
+/// rows inside `tx`. Nothing is visible until the caller commits; dropping `tx` instead leaves
+/// the events pending.
 pub async fn raise_enrolment_batch_in(
     tx: &mut Tx,
     limit: u64,
     now: OffsetDateTime,
 ) -> Result<Batch, StoreError> {
-    if let Tx::Postgres(inner) = tx {
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(BATCH_LOCK)
-            .execute(&mut **inner)
-            .await?;
-    }
-    let oldest = Query::select()
-        .column(IntegrationEvents::Id)
-        .from(IntegrationEvents::Table)
-        .and_where(Expr::col(IntegrationEvents::Kind).eq(ENROLMENT_APPROVED))
-        .and_where(Expr::col(IntegrationEvents::HandledAt).is_null())
-        .order_by(IntegrationEvents::Id, Order::Asc)
-        .limit(limit)
-        .to_owned();
-    let bounds = Query::select()
-        .expr(Func::min(Expr::col(Alias::new("id"))))
-        .expr(Func::max(Expr::col(Alias::new("id"))))
-        .from_subquery(oldest, Alias::new("b"))
-        .to_owned();
-    let (lower, upper): (Option<i64>, Option<i64>) = tx.fetch_one(&bounds).await?;
-    let (Some(lower), Some(upper)) = (lower, upper) else {
-        return Ok(Batch::default());
-    };
-    // The batch is named by its newest event: unique, as that event is handled by it.
-    let claim = Query::update()
-        .table(IntegrationEvents::Table)
-        .value(IntegrationEvents::HandledAt, now)
-        .value(IntegrationEvents::Batch, upper)
-        .and_where(Expr::col(IntegrationEvents::Kind).eq(ENROLMENT_APPROVED))
-        .and_where(Expr::col(IntegrationEvents::HandledAt).is_null())
-        .and_where(Expr::col(IntegrationEvents::Id).between(lower, upper))
-        .to_owned();
-    let events = tx.execute(&claim).await?;
+    let every: Vec<i32> = (0..PARTITIONS).collect();
+    raise_in(tx, &every, limit, now).await
+}
+
+/// As `raise_enrolment_batch_in`, for the participants of one partition only (`0` to
+/// `PARTITIONS - 1`), so that batches of different partitions can run at once (PostgreSQL;
+/// on SQLite, whose single writer runs one batch at a time, it is the whole queue).
+pub async fn raise_enrolment_partition_in(
+    tx: &mut Tx,
+    partition: i32,
+    limit: u64,
+    now: OffsetDateTime,
+) -> Result<Batch, StoreError> {
+    raise_in(tx, &[partition], limit, now).await
+}
+
+async fn raise_in(
+    tx: &mut Tx,
+    partitions: &[i32],
+    limit: u64,
+    now: OffsetDateTime,
+) -> Result<Batch, StoreError> {
     let reason = IneligibilityReason::AlreadyPaid.text();
     let approved = EnrolmentStatus::Approved.value();
-    if events > HASH_JOINS_FROM {
-        if let Tx::Postgres(inner) = tx {
-            sqlx::query("SET LOCAL enable_nestloop = off")
-                .execute(&mut **inner)
-                .await?;
-        }
-    }
-    macro_rules! raise {
-        ($conn:expr) => {
-            sqlx::query(RAISE_ENROLMENT_ROWS)
+    match tx {
+        Tx::Postgres(inner) => {
+            // In ascending order, as every batch takes them: a whole-queue batch and a
+            // partition batch cannot deadlock.
+            for partition in partitions {
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(BATCH_LOCK + i64::from(*partition))
+                    .execute(&mut **inner)
+                    .await?;
+            }
+            let (lower, upper, seen): (Option<i64>, Option<i64>, i64) =
+                sqlx::query_as(BOUNDS_POSTGRES)
+                    .bind(ENROLMENT_APPROVED)
+                    .bind(PARTITIONS)
+                    .bind(partitions)
+                    .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+                    .fetch_one(&mut **inner)
+                    .await?;
+            let (Some(lower), Some(upper)) = (lower, upper) else {
+                return Ok(Batch::default());
+            };
+            if seen > LARGE_BATCH_FROM {
+                sqlx::query("SET LOCAL enable_nestloop = off")
+                    .execute(&mut **inner)
+                    .await?;
+                sqlx::query("SET LOCAL work_mem = '256MB'")
+                    .execute(&mut **inner)
+                    .await?;
+            }
+            let (events, rows): (i64, i64) = sqlx::query_as(RAISE_ENROLMENT_ROWS_POSTGRES)
                 .bind(lower)
                 .bind(upper)
                 .bind(ENROLMENT_APPROVED)
@@ -146,16 +231,56 @@ pub async fn raise_enrolment_batch_in(
                 .bind(queue::PQA)
                 .bind(reason)
                 .bind(now)
-                .execute($conn)
+                .bind(PARTITIONS)
+                .bind(partitions)
+                .fetch_one(&mut **inner)
+                .await?;
+            Ok(Batch {
+                events: u64::try_from(events).unwrap_or(0),
+                rows: u64::try_from(rows).unwrap_or(0),
+            })
+        }
+        Tx::Sqlite(inner) => {
+            let oldest = Query::select()
+                .column(PendingIntegrationEvents::Id)
+                .from(PendingIntegrationEvents::Table)
+                .and_where(Expr::col(PendingIntegrationEvents::Kind).eq(ENROLMENT_APPROVED))
+                .order_by(PendingIntegrationEvents::Id, Order::Asc)
+                .limit(limit)
+                .to_owned();
+            let bounds = Query::select()
+                .expr(Func::min(Expr::col(Alias::new("id"))))
+                .expr(Func::max(Expr::col(Alias::new("id"))))
+                .from_subquery(oldest, Alias::new("b"))
+                .to_owned();
+            let (sql, values) = bounds.build_sqlx(sea_query::SqliteQueryBuilder);
+            let (lower, upper): (Option<i64>, Option<i64>) = sqlx::query_as_with(&sql, values)
+                .fetch_one(&mut **inner)
+                .await?;
+            let (Some(lower), Some(upper)) = (lower, upper) else {
+                return Ok(Batch::default());
+            };
+            let rows = sqlx::query(RAISE_ENROLMENT_ROWS_SQLITE)
+                .bind(lower)
+                .bind(upper)
+                .bind(ENROLMENT_APPROVED)
+                .bind(approved)
+                .bind(queue::PQA)
+                .bind(reason)
+                .bind(now)
+                .execute(&mut **inner)
                 .await?
-                .rows_affected()
-        };
+                .rows_affected();
+            let events = sqlx::query(DEQUEUE_SQLITE)
+                .bind(ENROLMENT_APPROVED)
+                .bind(lower)
+                .bind(upper)
+                .execute(&mut **inner)
+                .await?
+                .rows_affected();
+            Ok(Batch { events, rows })
+        }
     }
-    let rows = match tx {
-        Tx::Postgres(inner) => raise!(&mut **inner),
-        Tx::Sqlite(inner) => raise!(&mut **inner),
-    };
-    Ok(Batch { events, rows })
 }
 
 /// One ledger row.

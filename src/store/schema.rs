@@ -495,8 +495,17 @@ pub enum IntegrationEvents {
     OccurredAt,
     OccurredOn,
     CreatedAt,
-    HandledAt,
-    Batch,
+}
+
+/// `pending_integration_events`: the queue of events not yet handled.
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum PendingIntegrationEvents {
+    Table,
+    Id,
+    Kind,
+    ParticipantId,
+    OccurredOn,
 }
 
 /// `enrolment_payments`

@@ -3,15 +3,18 @@
 //! signal, or PostgreSQL `NOTIFY` from any instance) and polls as a backstop.
 //!
 //! Each event is handled exactly once whatever the number of instances: a batch raises its
-//! rows and marks its events handled in one transaction, batches are serialised in the
-//! database, and the ledger is keyed by the source event (see `store::payments`). Batches are
-//! large and set-based (one `INSERT … SELECT` each), so a backlog of a million events clears
-//! in seconds. A committed batch that raised rows tells Finance pages (topic
+//! rows and takes its events off the pending queue in one transaction, batches are serialised
+//! in the database, and the ledger is keyed by the source event (see `store::payments`).
+//! Batches are large and set-based (one statement each on PostgreSQL), so a backlog of a
+//! million events clears in seconds. A committed batch that raised rows tells Finance pages (topic
 //! `finance:payments`) to refresh their count, through the outbox in the same transaction.
 
 use crate::live::topics::FINANCE_TOPIC;
+use crate::settings::DatabaseKind;
 use crate::store::integration_events::CHANNEL;
-use crate::store::payments::{raise_enrolment_batch_in, Batch};
+use crate::store::payments::{
+    raise_enrolment_batch_in, raise_enrolment_partition_in, Batch, PARTITIONS,
+};
 use crate::store::{outbox, Store, StoreError};
 use cats_views::pages::finance::TODAY_FRAGMENT;
 use std::sync::{Arc, LazyLock};
@@ -22,9 +25,10 @@ use tokio::sync::Notify;
 /// The backstop poll.
 const POLL: Duration = Duration::from_secs(1);
 
-/// Events per batch: large enough that a backlog costs a few statements, small enough that a
-/// batch's transaction stays short.
-pub const BATCH: u64 = 250_000;
+/// Events per batch: a backlog of a million events is one statement (each batch scans the
+/// history and participants once, so fewer batches cost less), and a batch's transaction,
+/// which holds the batch lock, stays around ten seconds.
+pub const BATCH: u64 = 1_000_000;
 
 static WAKE: LazyLock<Arc<Notify>> = LazyLock::new(|| Arc::new(Notify::new()));
 
@@ -33,13 +37,42 @@ pub fn wake() {
     WAKE.notify_one();
 }
 
-/// Handles every pending event, batch by batch; returns what was done in all.
+/// Handles every pending event, batch by batch; returns what was done in all. On PostgreSQL
+/// the partitions of `store::payments` are drained at once, each on its own connection.
 pub async fn drain(store: &Store, batch: u64) -> Result<Batch, StoreError> {
+    let partitions = match store.kind() {
+        DatabaseKind::Postgres => PARTITIONS,
+        // One writer: a single "partition" takes the whole queue.
+        DatabaseKind::Sqlite => 1,
+    };
+    let drained = futures_util::future::try_join_all(
+        (0..partitions).map(|partition| drain_partition(store, partition, partitions, batch)),
+    )
+    .await?;
+    Ok(drained
+        .into_iter()
+        .fold(Batch::default(), |total, done| Batch {
+            events: total.events + done.events,
+            rows: total.rows + done.rows,
+        }))
+}
+
+/// Drains one partition (of `partitions`), batch by batch.
+async fn drain_partition(
+    store: &Store,
+    partition: i32,
+    partitions: i32,
+    batch: u64,
+) -> Result<Batch, StoreError> {
     let mut total = Batch::default();
     loop {
         let now = OffsetDateTime::now_utc();
         let mut tx = store.begin().await?;
-        let done = raise_enrolment_batch_in(&mut tx, batch, now).await?;
+        let done = if partitions == 1 {
+            raise_enrolment_batch_in(&mut tx, batch, now).await?
+        } else {
+            raise_enrolment_partition_in(&mut tx, partition, batch, now).await?
+        };
         if done.events == 0 {
             // Nothing claimed: dropping the transaction rolls it back.
             return Ok(total);
@@ -56,6 +89,7 @@ pub async fn drain(store: &Store, batch: u64) -> Result<Batch, StoreError> {
         }
         tx.commit().await?;
         tracing::info!(
+            partition,
             events = done.events,
             rows = done.rows,
             "enrolment payment batch raised"

@@ -77,6 +77,8 @@ on_both_stores!(
     a_workflow_killed_mid_run_and_restarted_raises_each_row_once,
     two_instances_raise_each_row_once_and_one_eligible_row_per_participant,
     a_large_batch_applies_the_same_rules_as_a_small_one,
+    a_transaction_cancelled_while_it_begins_leaves_the_database_writable,
+    batches_of_the_two_partitions_run_at_once_and_raise_each_row_once,
 );
 
 /// HMP Risley: a Wing of contract con_24036.
@@ -455,4 +457,70 @@ async fn a_large_batch_applies_the_same_rules_as_a_small_one(f: Fixture) {
             .all(|r| r.ineligibility_reason.as_deref() == Some("Already paid")));
     }
     assert!(rows(&f.store, "1BIGNEVER").await.is_empty());
+}
+
+/// The cause of `a_workflow_killed_mid_run_and_restarted_raises_each_row_once` timing out on
+/// SQLite under load: a workflow stopped while its transaction was beginning. sqlx acknowledges
+/// SQLite's `BEGIN IMMEDIATE`, then awaits its worker once more before the transaction object
+/// exists; dropped at that point, nothing rolls the transaction back, and the connection went
+/// back to the pool holding the write lock, so every later batch waited out the busy timeout
+/// and failed. Stopped after each possible number of polls, a begin must leave the database
+/// writable.
+async fn a_transaction_cancelled_while_it_begins_leaves_the_database_writable(f: Fixture) {
+    case(
+        &f.store,
+        "1CAN00001",
+        "worker@provider-a.example",
+        WING,
+        true,
+    )
+    .await;
+    let mut events = 0;
+    for pause_ms in [0, 1, 5, 30] {
+        for polls in 1..=6 {
+            let mut begin = Box::pin(f.store.begin());
+            for _ in 0..polls {
+                if futures_util::poll!(&mut begin).is_ready() {
+                    break;
+                }
+                // Lets the driver's worker run the statement it was handed.
+                tokio::time::sleep(Duration::from_millis(pause_ms)).await;
+            }
+            drop(begin);
+            let id = approval_event(&f.store, "1CAN00001").await;
+            assert!(id > 0, "after {polls} polls {pause_ms} ms apart");
+            events += 1;
+        }
+    }
+    let done = drain(&f.store, 100).await.expect("drain");
+    assert_eq!((done.events, done.rows), (events, events));
+}
+
+/// The batches of the two partitions of PostgreSQL hold separate locks: both run at once (the
+/// second does not wait for the first to commit), take disjoint events, and between them
+/// raise each row once and one eligible row per participant. On SQLite a partition batch is
+/// the whole queue.
+async fn batches_of_the_two_partitions_run_at_once_and_raise_each_row_once(f: Fixture) {
+    let ids = many(&f.store, "1PAR", 12, 2).await;
+    let now = OffsetDateTime::now_utc();
+    let mut first = f.store.begin().await.expect("begin");
+    let a = payments::raise_enrolment_partition_in(&mut first, 0, 1_000, now)
+        .await
+        .expect("partition 0");
+    if f.postgres_url().is_some() {
+        // Partition 0 is not committed yet: partition 1 must not wait for it.
+        let mut second = f.store.begin().await.expect("begin");
+        let b = payments::raise_enrolment_partition_in(&mut second, 1, 1_000, now)
+            .await
+            .expect("partition 1");
+        second.commit().await.expect("commit");
+        first.commit().await.expect("commit");
+        assert!(a.events > 0 && b.events > 0, "{a:?} {b:?}");
+        assert_eq!(a.events + b.events, 24);
+        assert_eq!(a.rows + b.rows, 24);
+    } else {
+        first.commit().await.expect("commit");
+        assert_eq!((a.events, a.rows), (24, 24));
+    }
+    assert_exactly_once(&f.store, &ids, 2).await;
 }
