@@ -5,12 +5,15 @@
 //! The live benchmarks (`sessions`, `fanout`, `broadcast`, `throughput`) hold their sockets in
 //! client worker processes (see [`live`]); all but `sessions` need Redis
 //! (`CATS_BENCH_REDIS_URL`). `sync` runs the external-data refresh in-process; `payments` runs
-//! the payments workflow in-process against PostgreSQL (`CATS_BENCH_DATABASE_URL`).
+//! the payments workflow in-process against PostgreSQL (`CATS_BENCH_DATABASE_URL`). `edits`
+//! posts case edits through the release server to a PostgreSQL database it resets, and compares
+//! them with pgbench on the same server.
 //!
 //! The queue benchmarks (`grab`, `queue-latency`) run 2 instances on a PostgreSQL database they
 //! reset and seed (`--database-url`), sharing Redis, and drive them over HTTP as reviewers do.
 
 pub mod broadcast;
+pub mod edits;
 pub mod fanout;
 pub mod grab;
 pub mod harness;

@@ -2,7 +2,7 @@
 //! `cargo build --release`). See the library crate for what each benchmark measures.
 
 use cats_bench::{
-    broadcast, fanout, grab, list, live, payments, queue_latency, sessions, startup, sync,
+    broadcast, edits, fanout, grab, list, live, payments, queue_latency, sessions, startup, sync,
     throughput,
 };
 use clap::{Parser, Subcommand};
@@ -34,6 +34,8 @@ enum Command {
     List(list::ListArgs),
     /// Time for the payments workflow to raise 1,000,000 enrolment payment rows on PostgreSQL.
     Payments(payments::PaymentsArgs),
+    /// Case edits committed per second on PostgreSQL against pgbench's simple-update TPS.
+    Edits(edits::EditsArgs),
     /// QA officers emptying the QA1 queue at once over 2 instances on PostgreSQL.
     Grab(grab::GrabArgs),
     /// A queue change on one instance reaching another's socket and dashboard.
@@ -71,6 +73,7 @@ fn main() -> ExitCode {
             Command::Sync(args) => sync::run(args).await,
             Command::List(args) => list::run(args).await,
             Command::Payments(args) => payments::run(args).await,
+            Command::Edits(args) => edits::run(args).await,
             Command::Grab(args) => grab::run(args).await,
             Command::QueueLatency(args) => queue_latency::run(args).await,
             Command::ClientWorker => live::worker::run().await,

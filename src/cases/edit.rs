@@ -3,6 +3,13 @@
 //! first (the version moved), the edit is re-applied against the new values if every changed
 //! field still holds what the person saw; a field someone else changed is a conflict, returned
 //! with the other value and who wrote it, never overwritten.
+//!
+//! The transaction is kept to a few statements (read, conditional update, one audit insert for
+//! all fields, the timeline line, the event read and the outbox row): an edit's cost is mostly
+//! round trips and the commit. It sends no `NOTIFY` from inside the transaction (that would
+//! hold PostgreSQL's notify lock across the commit and serialise every editor behind one
+//! flush): the case actor wakes the dispatcher once the edit has committed, and the wake relay
+//! tells other instances (`workflows::outbox::relay`).
 
 use super::CaseError;
 use crate::accounts::Principal;
@@ -102,19 +109,16 @@ pub async fn edit_fields(
             continue;
         }
         let version = current.version + 1;
-        for change in &apply {
-            participants::insert_field_audit(
-                &mut tx,
-                id,
-                change.field.name(),
-                current.value(change.field),
-                change.value.as_deref(),
-                Some(user.user_id),
-                version,
-                now,
-            )
+        let audit: Vec<participants::FieldAudit<'_>> = apply
+            .iter()
+            .map(|change| participants::FieldAudit {
+                field: change.field.name(),
+                old: current.value(change.field),
+                new: change.value.as_deref(),
+            })
+            .collect();
+        participants::insert_field_audits(&mut tx, id, &audit, Some(user.user_id), version, now)
             .await?;
-        }
         let labels: Vec<&str> = apply.iter().map(|c| c.field.label()).collect();
         let line = format!("Changed: {}", labels.join(", "));
         participants::insert_timeline(
@@ -126,7 +130,14 @@ pub async fn edit_fields(
             now,
         )
         .await?;
-        crate::live::case_view::publish_in(&mut tx, id, now).await?;
+        // The case as it now stands is what was read plus what was written: no need to read
+        // it again to render the sections the edit changed.
+        let mut edited = current.clone();
+        edited.version = version;
+        for (field, value) in values {
+            edited.set(field, value);
+        }
+        crate::live::case_view::publish_personal_in(&mut tx, id, &edited, now).await?;
         tx.commit().await?;
         return Ok(EditOutcome::Saved { version });
     }

@@ -514,3 +514,35 @@ pub async fn publish_in(
     crate::store::outbox::enqueue(tx, &super::topics::case_topic(id), &payload, now).await?;
     crate::store::outbox::notify_in(tx).await
 }
+
+/// Writes the event of a personal-details edit to the outbox inside `tx`: only the two sections
+/// such an edit changes (personal details, from the row as the edit left it, and the timeline,
+/// read again for the new line), instead of reloading and rendering the whole case. Live pages
+/// replace the fragments an event carries and keep the others.
+///
+/// It sends no `NOTIFY` from inside the transaction: the caller wakes the dispatcher after the
+/// commit (the case actor does), and the wake relay tells other instances.
+pub async fn publish_personal_in(
+    tx: &mut Tx,
+    id: &str,
+    edited: &EditableRow,
+    now: time::OffsetDateTime,
+) -> Result<(), StoreError> {
+    let rows = participants::timeline_in(tx, id).await?;
+    let mut people: Vec<i64> = rows.iter().filter_map(|t| t.user_id).collect();
+    people.sort_unstable();
+    people.dedup();
+    let names = users::display_names_in(tx, &people).await?;
+    let lines = super::fragments::timeline_lines(&rows, &names);
+    let none = FormErrors::new();
+    let personal = super::fragments::personal_section(id, edited, None, "", &none, false);
+    let payload = serde_json::json!({
+        "version": edited.version,
+        "fragments": {
+            "case-personal": personal.into_string(),
+            "case-timeline": timeline(&lines).into_string(),
+        },
+    })
+    .to_string();
+    crate::store::outbox::enqueue(tx, &super::topics::case_topic(id), &payload, now).await
+}

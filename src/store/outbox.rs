@@ -2,7 +2,7 @@
 //! published afterwards by the dispatcher, so a crash between commit and publish loses nothing.
 
 use super::schema::Outbox;
-use super::{Db, StoreError, Tx};
+use super::{Db, Store, StoreError, Tx};
 use sea_query::{Expr, ExprTrait, Order, Query};
 use time::OffsetDateTime;
 
@@ -58,6 +58,23 @@ pub async fn notify_in(tx: &mut Tx) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Wakes the dispatcher of every instance (PostgreSQL `NOTIFY` in a transaction of its own,
+/// sent after the changes have committed); nothing on SQLite. The transaction writes nothing
+/// that must survive a crash, so it does not wait for its commit to be flushed; a lost wake
+/// is caught by the dispatcher's poll.
+pub async fn notify_all(store: &Store) -> Result<(), StoreError> {
+    let mut tx = store.begin().await?;
+    if let Tx::Postgres(inner) = &mut tx {
+        sqlx::query("SET LOCAL synchronous_commit TO OFF")
+            .execute(&mut **inner)
+            .await?;
+        sqlx::query("SELECT pg_notify('cats_outbox', '')")
+            .execute(&mut **inner)
+            .await?;
+    }
+    tx.commit().await
+}
+
 /// Unpublished events that are due, oldest first.
 pub async fn due(
     db: &mut Db<'_>,
@@ -85,6 +102,24 @@ pub async fn mark_published(
         .table(Outbox::Table)
         .value(Outbox::PublishedAt, now)
         .and_where(Expr::col(Outbox::Id).eq(id))
+        .to_owned();
+    db.execute(&update).await?;
+    Ok(())
+}
+
+/// Marks several events published, in one statement.
+pub async fn mark_all_published(
+    db: &mut Db<'_>,
+    ids: &[i64],
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let update = Query::update()
+        .table(Outbox::Table)
+        .value(Outbox::PublishedAt, now)
+        .and_where(Expr::col(Outbox::Id).is_in(ids.iter().copied()))
         .to_owned();
     db.execute(&update).await?;
     Ok(())

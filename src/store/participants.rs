@@ -393,6 +393,16 @@ impl EditableRow {
             CaseField::Notes => self.notes.as_deref(),
         }
     }
+
+    /// Sets a field's value (as a write of it leaves the row).
+    pub fn set(&mut self, field: crate::domain::case_edit::CaseField, value: Option<String>) {
+        use crate::domain::case_edit::CaseField;
+        match field {
+            CaseField::PreferredName => self.preferred_name = value,
+            CaseField::Pronouns => self.pronouns = value,
+            CaseField::Notes => self.notes = value,
+        }
+    }
 }
 
 fn column_of(field: crate::domain::case_edit::CaseField) -> Participants {
@@ -486,6 +496,57 @@ pub async fn insert_field_audit(
             now.into(),
         ])
         .to_owned();
+    tx.execute(&insert).await?;
+    Ok(())
+}
+
+/// One field's change for the field audit.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldAudit<'a> {
+    /// The field's stored name.
+    pub field: &'a str,
+    /// Its value before.
+    pub old: Option<&'a str>,
+    /// Its value after.
+    pub new: Option<&'a str>,
+}
+
+/// Records the changes of one write (who (none: the system), at which version) in one
+/// statement, one row per field.
+pub async fn insert_field_audits(
+    tx: &mut Tx,
+    id: &str,
+    changes: &[FieldAudit<'_>],
+    user: Option<i64>,
+    version: i64,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let mut insert = Query::insert()
+        .into_table(ParticipantFieldAudit::Table)
+        .columns([
+            ParticipantFieldAudit::ParticipantId,
+            ParticipantFieldAudit::Field,
+            ParticipantFieldAudit::OldValue,
+            ParticipantFieldAudit::NewValue,
+            ParticipantFieldAudit::UserId,
+            ParticipantFieldAudit::Version,
+            ParticipantFieldAudit::OccurredAt,
+        ])
+        .to_owned();
+    for change in changes {
+        insert.values_panic([
+            id.into(),
+            change.field.into(),
+            change.old.map(str::to_owned).into(),
+            change.new.map(str::to_owned).into(),
+            user.into(),
+            version.into(),
+            now.into(),
+        ]);
+    }
     tx.execute(&insert).await?;
     Ok(())
 }

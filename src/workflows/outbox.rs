@@ -1,7 +1,8 @@
 //! The outbox dispatcher: publishes committed events to the live engine, oldest first, exactly
 //! as they were committed. It runs as a singleton under a lease, is woken at once by the
-//! committing instance (an in-process signal, or PostgreSQL `NOTIFY` from any instance), and
-//! polls as a backstop, so a crash between commit and publish delays an event, never loses it.
+//! committing instance (an in-process signal relayed by [`relay`], or PostgreSQL `NOTIFY` from
+//! any instance), and polls as a backstop, so a crash between commit and publish delays an
+//! event, never loses it.
 //! A failed publish is retried with backoff and stays visible in the table.
 
 use crate::store::{outbox, Store};
@@ -26,14 +27,16 @@ pub async fn drain(store: &Store, hub: &Hub) -> Result<usize, anyhow::Error> {
         if rows.is_empty() {
             return Ok(published);
         }
+        // Marked published in one statement per batch: a crash before the mark publishes
+        // those events again, which consumers keyed by the outbox id already expect.
+        let mut done = Vec::with_capacity(rows.len());
         for row in rows {
             match hub.publish(&row.topic, Bytes::from(row.payload)).await {
-                Ok(_) => {
-                    outbox::mark_published(&mut store.db(), row.id, OffsetDateTime::now_utc())
-                        .await?;
-                    published += 1;
-                }
+                Ok(_) => done.push(row.id),
                 Err(error) => {
+                    outbox::mark_all_published(&mut store.db(), &done, OffsetDateTime::now_utc())
+                        .await?;
+                    published += done.len();
                     let attempts = row.attempts + 1;
                     let wait = time::Duration::seconds(2i64.saturating_pow(attempts.min(8) as u32));
                     tracing::warn!(outbox_id = row.id, attempts, %error, "event not published; will retry");
@@ -48,6 +51,26 @@ pub async fn drain(store: &Store, hub: &Hub) -> Result<usize, anyhow::Error> {
                     // Keep order: later events of the batch wait for this one.
                     return Ok(published);
                 }
+            }
+        }
+        outbox::mark_all_published(&mut store.db(), &done, OffsetDateTime::now_utc()).await?;
+        published += done.len();
+    }
+}
+
+/// Relays this instance's wake-ups (a change committed here: `wake`) to its dispatcher
+/// (`dispatch`, if it holds the lease) and, on PostgreSQL, to the dispatchers of every other
+/// instance with a `NOTIFY` of its own. Sending the `NOTIFY` after the commit instead of from
+/// inside the change's transaction keeps PostgreSQL's notify lock out of the commit: held
+/// there, it serialises every committing writer behind one flush. Wake-ups that arrive while
+/// one is being sent are folded into the next. Runs on every instance until aborted.
+pub async fn relay(store: Store, wake: Arc<Notify>, dispatch: Arc<Notify>, postgres: bool) {
+    loop {
+        wake.notified().await;
+        dispatch.notify_one();
+        if postgres {
+            if let Err(error) = outbox::notify_all(&store).await {
+                tracing::warn!(%error, "outbox: could not wake other instances; they will poll");
             }
         }
     }

@@ -38,15 +38,23 @@ pub fn lease_for(
     }
 }
 
-/// The running supervisors of this instance.
-pub struct Jobs(Vec<Addr<Supervisor>>);
+/// The running supervisors of this instance, and its outbox wake relay.
+pub struct Jobs(Vec<Addr<Supervisor>>, tokio::task::AbortHandle);
 
 impl Jobs {
     /// Stops every job and releases its lease.
     pub async fn stop(&self) {
+        self.1.abort();
         for supervisor in &self.0 {
             let _ = supervisor.send(StopSupervisor).await;
         }
+    }
+}
+
+impl Drop for Jobs {
+    fn drop(&mut self) {
+        // The relay holds the store: it must not outlive the instance.
+        self.1.abort();
     }
 }
 
@@ -61,8 +69,18 @@ pub fn start(
     dms: &crate::external::DmsClient,
 ) -> Jobs {
     let mut supervisors = Vec::new();
+    // Commits on this instance signal `outbox_wake`; the relay passes that on to this
+    // instance's dispatcher and, on PostgreSQL, to every other instance's.
+    let dispatch_wake = Arc::new(tokio::sync::Notify::new());
+    let relay = tokio::spawn(super::outbox::relay(
+        store.clone(),
+        outbox_wake.clone(),
+        dispatch_wake.clone(),
+        settings.database_kind().ok() == Some(DatabaseKind::Postgres),
+    ))
+    .abort_handle();
     {
-        let (store, job_hub, wake) = (store.clone(), hub.clone(), outbox_wake.clone());
+        let (store, job_hub, wake) = (store.clone(), hub.clone(), dispatch_wake);
         let postgres = (settings.database_kind().ok() == Some(DatabaseKind::Postgres))
             .then(|| settings.effective_database_url());
         let factory: WorkerFactory = Arc::new(move || {
@@ -136,5 +154,5 @@ pub fn start(
         };
         supervisors.push(hub.supervise(lease, factory, config));
     }
-    Jobs(supervisors)
+    Jobs(supervisors, relay)
 }
