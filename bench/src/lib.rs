@@ -7,6 +7,8 @@
 //! (`CATS_BENCH_REDIS_URL`). `sync` runs the external-data refresh in-process; `payments` runs
 //! the payments workflow in-process against PostgreSQL (`CATS_BENCH_DATABASE_URL`).
 //!
+//! `page` measures the signed-in case page against a plain actix-web page in the same run.
+//!
 //! The queue benchmarks (`grab`, `queue-latency`) run 2 instances on a PostgreSQL database they
 //! reset and seed (`--database-url`), sharing Redis, and drive them over HTTP as reviewers do.
 
@@ -16,6 +18,7 @@ pub mod grab;
 pub mod harness;
 pub mod list;
 pub mod live;
+pub mod page;
 pub mod payments;
 pub mod queue_latency;
 pub mod sessions;

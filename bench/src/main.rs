@@ -2,7 +2,7 @@
 //! `cargo build --release`). See the library crate for what each benchmark measures.
 
 use cats_bench::{
-    broadcast, fanout, grab, list, live, payments, queue_latency, sessions, startup, sync,
+    broadcast, fanout, grab, list, live, page, payments, queue_latency, sessions, startup, sync,
     throughput,
 };
 use clap::{Parser, Subcommand};
@@ -32,6 +32,8 @@ enum Command {
     Sync(sync::SyncArgs),
     /// Requests/s and latency of a filtered, sorted participant list page over 100,000 cases.
     List(list::ListArgs),
+    /// Requests/s and latency of the signed-in case page over 100,000 cases, against plain actix-web.
+    Page(page::PageArgs),
     /// Time for the payments workflow to raise 1,000,000 enrolment payment rows on PostgreSQL.
     Payments(payments::PaymentsArgs),
     /// QA officers emptying the QA1 queue at once over 2 instances on PostgreSQL.
@@ -70,6 +72,7 @@ fn main() -> ExitCode {
             Command::Throughput(args) => throughput::run(args).await,
             Command::Sync(args) => sync::run(args).await,
             Command::List(args) => list::run(args).await,
+            Command::Page(args) => page::run(args).await,
             Command::Payments(args) => payments::run(args).await,
             Command::Grab(args) => grab::run(args).await,
             Command::QueueLatency(args) => queue_latency::run(args).await,
