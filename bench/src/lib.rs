@@ -9,6 +9,8 @@
 //! posts case edits through the release server to a PostgreSQL database it resets, and compares
 //! them with pgbench on the same server.
 //!
+//! `page` measures the signed-in case page against a plain actix-web page in the same run.
+//!
 //! The queue benchmarks (`grab`, `queue-latency`) run 2 instances on a PostgreSQL database they
 //! reset and seed (`--database-url`), sharing Redis, and drive them over HTTP as reviewers do.
 
@@ -19,6 +21,7 @@ pub mod grab;
 pub mod harness;
 pub mod list;
 pub mod live;
+pub mod page;
 pub mod payments;
 pub mod queue_latency;
 pub mod sessions;

@@ -2,8 +2,8 @@
 //! `cargo build --release`). See the library crate for what each benchmark measures.
 
 use cats_bench::{
-    broadcast, edits, fanout, grab, list, live, payments, queue_latency, sessions, startup, sync,
-    throughput,
+    broadcast, edits, fanout, grab, list, live, page, payments, queue_latency, sessions, startup,
+    sync, throughput,
 };
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -32,6 +32,8 @@ enum Command {
     Sync(sync::SyncArgs),
     /// Requests/s and latency of a filtered, sorted participant list page over 100,000 cases.
     List(list::ListArgs),
+    /// Requests/s and latency of the signed-in case page over 100,000 cases, against plain actix-web.
+    Page(page::PageArgs),
     /// Time for the payments workflow to raise 1,000,000 enrolment payment rows on PostgreSQL.
     Payments(payments::PaymentsArgs),
     /// Case edits committed per second on PostgreSQL against pgbench's simple-update TPS.
@@ -72,6 +74,7 @@ fn main() -> ExitCode {
             Command::Throughput(args) => throughput::run(args).await,
             Command::Sync(args) => sync::run(args).await,
             Command::List(args) => list::run(args).await,
+            Command::Page(args) => page::run(args).await,
             Command::Payments(args) => payments::run(args).await,
             Command::Edits(args) => edits::run(args).await,
             Command::Grab(args) => grab::run(args).await,

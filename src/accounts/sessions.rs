@@ -3,11 +3,12 @@
 
 use super::{AccountError, Principal};
 use crate::domain::identity_event::IdentityEvent;
+use crate::domain::role::{Role, Roles};
 use crate::domain::tenant::TenantId;
 use crate::domain::user::UserStatus;
 use crate::store::audit::{self, IdentityRecord};
 use crate::store::sessions::{self as session_store, NewSession};
-use crate::store::users::{self, LOCK_FAILED_ATTEMPTS};
+use crate::store::users::LOCK_FAILED_ATTEMPTS;
 use crate::store::{Store, Tx};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -134,7 +135,14 @@ pub async fn authenticate(
     if now - session.last_seen_at > TOUCH_EVERY {
         session_store::touch(&mut db, &id, now).await?;
     }
-    let roles = users::roles_of(&mut db, session.user_id).await?;
+    let roles = Roles::new(
+        session
+            .roles
+            .as_deref()
+            .unwrap_or_default()
+            .split(',')
+            .filter_map(Role::from_code),
+    );
     Ok(Ok(Principal {
         user_id: session.user_id,
         email: session.email,

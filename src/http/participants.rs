@@ -258,11 +258,16 @@ pub async fn render_case(
     form: CaseForm<'_>,
 ) -> Result<HttpResponse, HttpError> {
     let topic = case_topic_now(state, id).await?;
-    let row = visible_case(state, user, id).await?;
+    // The visibility check reads the whole of the case's own row at once (see `visible_case`
+    // for the same check and audit on other pages).
     let mut db = state.store.db();
-    let data = case_view::load(&mut db, &row.id)
-        .await?
-        .ok_or(HttpError::NotFound)?;
+    let rows =
+        participants::case_rows(&mut db, id, Some((&user.scope(), user.is_internal()))).await?;
+    let now = time::OffsetDateTime::now_utc();
+    participants::record_access(&mut db, id, user.user_id, rows.is_some(), now).await?;
+    let rows = rows.ok_or(HttpError::NotFound)?;
+    let data = case_view::load_rest(&mut db, rows, Some(state.store.reference())).await?;
+    let row = &data.row;
     let today = time::OffsetDateTime::now_utc().date();
     let justification = form
         .typed

@@ -10,7 +10,8 @@ use crate::domain::enrolment::EnrolmentStatus;
 use crate::format::{display_date, display_time};
 use crate::store::assessments::{self, AssessmentRow};
 use crate::store::enrolment::{self, CaseState, ConsentRow, RightToWorkRow};
-use crate::store::participants::{self, EditableRow, ParticipantRow, TimelineRow};
+use crate::store::participants::{self, CaseRows, EditableRow, ParticipantRow, TimelineRow};
+use crate::store::reference::ReferenceCache;
 use crate::store::{org, users, Exec, StoreError, Tx};
 use cats_views::form::FormErrors;
 use cats_views::pages::case::{
@@ -20,7 +21,7 @@ use cats_views::pages::case::{
 use cats_views::pages::participants::timeline;
 use maud::{html, Markup};
 use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// The latest assessment, how many questions it has answered, and its scores.
 pub type LatestAssessment = (AssessmentRow, usize, Vec<(i64, i64)>);
@@ -56,23 +57,35 @@ pub struct CaseData {
     pub rights_to_work: Vec<RightToWorkRow>,
     /// The latest assessment, its answered question count and scores.
     pub assessment: Option<LatestAssessment>,
-    /// Location names.
-    pub locations: HashMap<i64, String>,
+    /// Location names (every location's, or at least those the case mentions).
+    pub locations: Arc<HashMap<i64, String>>,
     /// Names of the people mentioned.
     pub names: HashMap<i64, String>,
 }
 
 /// Loads a case (the caller has checked the user may see it).
 pub async fn load(q: &mut impl Exec, id: &str) -> Result<Option<CaseData>, StoreError> {
-    let Some(row) = participants::by_id(q, id).await? else {
-        return Ok(None);
-    };
-    let (Some(state), Some(editable)) = (
-        enrolment::case_state(q, id).await?,
-        participants::editable(q, id).await?,
-    ) else {
-        return Ok(None);
-    };
+    match participants::case_rows(q, id, None).await? {
+        Some(rows) => Ok(Some(load_rest(q, rows, None).await?)),
+        None => Ok(None),
+    }
+}
+
+/// The rest of a case whose own row has been read (by [`load`], or by the case page together
+/// with the check that the person may see it). With `reference`, location and people's names
+/// come from that in-process copy (pages); without, from `q` (commands, inside their
+/// transaction).
+pub async fn load_rest(
+    q: &mut impl Exec,
+    rows: CaseRows,
+    reference: Option<&ReferenceCache>,
+) -> Result<CaseData, StoreError> {
+    let CaseRows {
+        row,
+        state,
+        editable,
+    } = rows;
+    let id = row.id.as_str();
     let identifiers = participants::identifiers(q, id).await?;
     let timeline = participants::timeline(q, id).await?;
     let consents = enrolment::consents(q, id).await?;
@@ -87,7 +100,13 @@ pub async fn load(q: &mut impl Exec, id: &str) -> Result<Option<CaseData>, Store
             Some((latest, count, scores))
         }
     };
-    let locations = org::location_names(q).await?;
+    let mentioned: Vec<i64> = std::iter::once(row.current_location_id)
+        .chain(state.enrolment_location_id)
+        .collect();
+    let locations = match reference {
+        Some(cache) => cache.location_names(q, &mentioned).await?,
+        None => Arc::new(org::location_names(q).await?),
+    };
     let mut people: Vec<i64> = timeline.iter().filter_map(|t| t.user_id).collect();
     people.extend(row.owner_id);
     people.extend(consents.iter().map(|c| c.created_by));
@@ -98,8 +117,11 @@ pub async fn load(q: &mut impl Exec, id: &str) -> Result<Option<CaseData>, Store
     }
     people.sort_unstable();
     people.dedup();
-    let names = users::display_names(q, &people).await?;
-    Ok(Some(CaseData {
+    let names = match reference {
+        Some(cache) => cache.display_names(q, &people).await?,
+        None => users::display_names(q, &people).await?,
+    };
+    Ok(CaseData {
         row,
         state,
         editable,
@@ -110,7 +132,7 @@ pub async fn load(q: &mut impl Exec, id: &str) -> Result<Option<CaseData>, Store
         assessment,
         locations,
         names,
-    }))
+    })
 }
 
 impl CaseData {

@@ -17,6 +17,7 @@ pub mod participants;
 pub mod payments;
 pub mod qa;
 pub mod qa_notes;
+pub mod reference;
 pub mod schema;
 pub mod sessions;
 pub mod users;
@@ -63,6 +64,8 @@ impl From<sqlx::Error> for StoreError {
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: Pool,
+    /// Location and people's names kept in process for the case page (see [`reference`]).
+    reference: std::sync::Arc<reference::ReferenceCache>,
 }
 
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -96,7 +99,11 @@ impl Store {
                         StoreError::Connect(format!("cannot create {}: {e}", parent.display()))
                     })?;
                 }
+                // No ping before each use: a SQLite connection is a file handle in this process
+                // and cannot go stale, and the ping is a second hand-off to the driver's
+                // worker thread for every query (the largest cost in a profile of the case page).
                 let pool = SqlitePoolOptions::new()
+                    .test_before_acquire(false)
                     .max_connections(max_connections)
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(options)
@@ -105,7 +112,10 @@ impl Store {
                 Pool::Sqlite(pool)
             }
         };
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            reference: std::sync::Arc::default(),
+        })
     }
 
     /// Which backend this store runs on.
@@ -119,6 +129,11 @@ impl Store {
     /// The pool, for the aggregate modules.
     pub fn pool(&self) -> &Pool {
         &self.pool
+    }
+
+    /// The in-process copy of this database's reference data.
+    pub fn reference(&self) -> &reference::ReferenceCache {
+        &self.reference
     }
 
     /// A handle for single queries.

@@ -176,6 +176,49 @@ pub async fn exists(db: &mut Db<'_>, id: &str) -> Result<bool, StoreError> {
     Ok(db.fetch_optional::<(String,)>(&query).await?.is_some())
 }
 
+/// Everything the case page reads from the participant's own row: the row, the enrolment state
+/// and the editable fields, in one read instead of three (they are the same table row).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CaseRows {
+    /// The participant.
+    #[sqlx(flatten)]
+    pub row: ParticipantRow,
+    /// Enrolment facts.
+    #[sqlx(flatten)]
+    pub state: super::enrolment::CaseState,
+    /// Personal details and version.
+    #[sqlx(flatten)]
+    pub editable: EditableRow,
+}
+
+/// The case's [`CaseRows`]; with `visible_to`, only when that scope (internal or not) may see
+/// it, as [`get`] decides.
+pub async fn case_rows(
+    q: &mut impl super::Exec,
+    id: &str,
+    visible_to: Option<(&TenantScope, bool)>,
+) -> Result<Option<CaseRows>, StoreError> {
+    let mut query = select()
+        .columns(
+            [
+                Participants::DateOfFirstConsent,
+                Participants::EnrolmentLocationId,
+                Participants::EnrolmentLocationJustification,
+                Participants::DeactivatedInFeed,
+                Participants::PreferredName,
+                Participants::Pronouns,
+                Participants::Notes,
+            ]
+            .map(|c| (Participants::Table, c)),
+        )
+        .and_where(Expr::col((Participants::Table, Participants::Id)).eq(id))
+        .to_owned();
+    if let Some((scope, internal)) = visible_to {
+        query.cond_where(visible(scope, internal));
+    }
+    q.optional(&query).await
+}
+
 /// The participant, if the user may see it.
 pub async fn get(
     db: &mut Db<'_>,

@@ -35,6 +35,8 @@ pub struct SessionRow {
     pub lock_reason: Option<String>,
     /// Whether the user must set a new password before anything else.
     pub must_change_password: bool,
+    /// The user's role codes, comma-separated (read with the session: one query, not two).
+    pub roles: Option<String>,
 }
 
 /// A new session.
@@ -107,6 +109,14 @@ pub async fn find(db: &mut Db<'_>, id: &str) -> Result<Option<SessionRow>, Store
         .expr_as(
             Expr::col((Tenants::Table, Tenants::Name)),
             sea_query::Alias::new("tenant_name"),
+        )
+        // `string_agg` is in PostgreSQL and in SQLite since 3.44 (sqlx bundles a later one).
+        .expr_as(
+            Expr::cust(
+                "(SELECT string_agg(user_roles.role, ',') FROM user_roles \
+                 WHERE user_roles.user_id = sessions.user_id)",
+            ),
+            sea_query::Alias::new("roles"),
         )
         .from(Sessions::Table)
         .inner_join(

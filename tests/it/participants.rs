@@ -9,6 +9,7 @@ on_both_databases!(
     bad_search_input_is_shown_at_its_field,
     another_tenants_case_is_not_found_and_the_attempt_is_audited,
     made_up_or_inactive_people_cannot_be_created,
+    a_location_added_after_the_first_page_is_named_on_the_next,
 );
 
 const DALE: [(&str, &str); 6] = [
@@ -239,4 +240,29 @@ async fn a_clear_message_when_the_offender_data_service_is_down() {
     let page = worker.get(&search_path(&DALE)).await;
     page.expect_status(422);
     assert!(page.body.contains("not available right now"));
+}
+
+async fn a_location_added_after_the_first_page_is_named_on_the_next(app: TestApp) {
+    // The case page keeps location names in process: a name it has not seen yet must be read,
+    // not shown blank.
+    let worker = app.signed_in("worker@provider-a.example").await;
+    create(&worker, &DALE, "1CATS0001").await.expect_status(303);
+    let before = worker.get("/participants/1CATS0001").await;
+    before.expect_status(200);
+    assert!(before.body.contains("HMP Risley"));
+    app.sql(
+        "INSERT INTO locations (id, name, location_type, gender_provision, contract_id, \
+         parent_id, lifetime_start, lifetime_end) SELECT 990001, 'HMP Newbuild', location_type, \
+         gender_provision, contract_id, NULL, lifetime_start, lifetime_end FROM locations \
+         WHERE name = 'HMP Risley'",
+    )
+    .await;
+    app.sql("UPDATE participants SET current_location_id = 990001 WHERE id = '1CATS0001'")
+        .await;
+    let after = worker.get("/participants/1CATS0001").await;
+    after.expect_status(200);
+    assert!(
+        after.body.contains("HMP Newbuild"),
+        "the new location is named"
+    );
 }

@@ -1,0 +1,285 @@
+//! `cats-bench page`: requests per second and latency of the signed-in case page
+//! (`GET /participants/{id}`, fully rendered) over `--participants` synthetic cases (100,000),
+//! on SQLite (default, in a temporary data dir) or PostgreSQL (`--database-url`, a database
+//! this benchmark RESETS), against a plain actix-web "hello" page measured in the same run.
+//!
+//! The database is reset and seeded with `cats db reset` and `cats db seed --scale N`, as an
+//! operator would. A demo support worker signs in; the benchmark reads the ids of the cases
+//! that worker owns straight from the database and spreads the requests over them (every
+//! client walks the list from its own offset), so the figure is not one hot case.
+//!
+//! The same client code then hits a minimal actix-web server the benchmark starts itself (one
+//! handler answering a short HTML page, as many workers as `cats serve` starts by default),
+//! which gives `ratio_to_plain`: how far the case page is from what actix-web does with no
+//! application at all on this machine. Client and servers share the machine's cores.
+
+use crate::harness::{
+    locate_binary, millis, percentile_of_sorted, run_cats, Browser, Server, ServerConfig,
+    DEMO_PASSWORD,
+};
+use anyhow::{ensure, Context, Result};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// How long clients run before latencies count.
+const WARM_UP: Duration = Duration::from_secs(2);
+/// The most case ids the requests are spread over.
+const MAX_CASES: i64 = 5_000;
+
+/// Options of `cats-bench page`.
+#[derive(Debug, clap::Args)]
+pub struct PageArgs {
+    /// Synthetic participants to seed.
+    #[arg(long, default_value_t = 100_000)]
+    pub participants: u32,
+    /// `sqlite` (in a temporary folder) or `postgres` (needs `--database-url`).
+    #[arg(long, default_value = "sqlite", value_parser = ["sqlite", "postgres"])]
+    pub db: String,
+    /// PostgreSQL URL of a database to RESET and use (with `--db postgres`).
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// The demo account that signs in; the pages requested are the cases it owns.
+    #[arg(long, default_value = "worker@provider-a.example")]
+    pub email: String,
+    /// Concurrent clients.
+    #[arg(long, default_value_t = 100)]
+    pub concurrency: usize,
+    /// How long to measure each server, in seconds (after a 2 s warm-up).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub seconds: u64,
+    /// The cats binary [default: target/release/cats in the workspace].
+    #[arg(long, value_name = "PATH")]
+    pub binary: Option<PathBuf>,
+}
+
+/// Figures of one measured window.
+#[derive(Debug, Clone, Copy)]
+struct Figures {
+    rps: f64,
+    p50: f64,
+    p99: f64,
+    requests: usize,
+}
+
+/// Runs the benchmark and prints its figures and `RESULT page …` line.
+pub async fn run(args: PageArgs) -> Result<()> {
+    let binary = locate_binary(args.binary.as_deref())?;
+    let scratch = tempfile::Builder::new()
+        .prefix("cats-bench-page-")
+        .tempdir()
+        .context("creating a temporary folder")?;
+    let data_dir = scratch.path().join("data");
+    std::fs::create_dir(&data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
+    let mut config =
+        ServerConfig::new(&binary, &data_dir).with_log_file(scratch.path().join("cats.log"));
+    let database_url = match (args.db.as_str(), &args.database_url) {
+        ("postgres", Some(url)) => {
+            crate::harness::loopback_postgres(url)?;
+            config = config.with_env("CATS_DATABASE_URL", url.clone());
+            url.clone()
+        }
+        ("postgres", None) => anyhow::bail!("--db postgres needs --database-url (it is reset)"),
+        _ => format!("sqlite://{}", data_dir.join("cats.db").display()),
+    };
+    let workers = std::thread::available_parallelism().map_or(1, usize::from);
+    println!(
+        "cats-bench page: {}, {} participants, {} clients for {} s per server, {workers} server workers; client and servers share {workers} cores",
+        args.db, args.participants, args.concurrency, args.seconds
+    );
+    crate::harness::print_machine_load().await;
+    let seeding = Instant::now();
+    run_cats(&config, &["db", "reset"], None).await?;
+    let count = args.participants.to_string();
+    run_cats(&config, &["db", "seed", "--scale", &count], None).await?;
+    println!(
+        "reset and seeded in {:.1} s",
+        seeding.elapsed().as_secs_f64()
+    );
+    let ids = case_ids(&args.db, &database_url, &args.email).await?;
+    ensure!(!ids.is_empty(), "{} owns no cases", args.email);
+    println!(
+        "GET /participants/{{id}} as {} over {} of its cases",
+        args.email,
+        ids.len()
+    );
+
+    let plain = measure_plain(&args).await?;
+    println!(
+        "plain actix-web: {} requests: {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms",
+        plain.requests, plain.rps, plain.p50, plain.p99
+    );
+
+    let (server, _) = Server::start(&config, Duration::from_secs(60)).await?;
+    let outcome = measure_cats(&server, &args, &ids).await;
+    server.stop().await?;
+    let page = outcome?;
+    println!(
+        "case page: {} requests: {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms",
+        page.requests, page.rps, page.p50, page.p99
+    );
+    let ratio = page.rps / plain.rps;
+    crate::harness::print_machine_load().await;
+    println!(
+        "RESULT page rps={:.0} p50_ms={:.2} p99_ms={:.2} ratio_to_plain={ratio:.3} plain_rps={:.0} backend={} participants={}",
+        page.rps, page.p50, page.p99, plain.rps, args.db, args.participants
+    );
+    Ok(())
+}
+
+/// Ids of (up to [`MAX_CASES`]) cases `email` owns, read from the database directly.
+async fn case_ids(backend: &str, url: &str, email: &str) -> Result<Vec<String>> {
+    let sql = "SELECT p.id FROM participants p JOIN users u ON u.id = p.owner_id \
+               WHERE u.email = $1 ORDER BY p.id LIMIT $2";
+    let ids = if backend == "postgres" {
+        let pool = sqlx::PgPool::connect(url).await.context("connecting")?;
+        let ids = sqlx::query_scalar(sql)
+            .bind(email)
+            .bind(MAX_CASES)
+            .fetch_all(&pool)
+            .await;
+        pool.close().await;
+        ids
+    } else {
+        let pool = sqlx::SqlitePool::connect(url).await.context("connecting")?;
+        let ids = sqlx::query_scalar(sql)
+            .bind(email)
+            .bind(MAX_CASES)
+            .fetch_all(&pool)
+            .await;
+        pool.close().await;
+        ids
+    };
+    ids.context("reading the worker's case ids")
+}
+
+/// The HTTP client every measurement uses.
+fn client() -> Result<reqwest::Client> {
+    Ok(reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .build()?)
+}
+
+/// Signs in to `server` and measures the case pages of `ids`.
+async fn measure_cats(server: &Server, args: &PageArgs, ids: &[String]) -> Result<Figures> {
+    let browser = Browser::new(server.base_url())?;
+    let cookie = format!(
+        "cats_session={}",
+        browser.sign_in(&args.email, DEMO_PASSWORD).await?
+    );
+    let http = client()?;
+    let urls: Vec<String> = ids
+        .iter()
+        .map(|id| server.url(&format!("/participants/{id}")))
+        .collect();
+    let first_id = ids.first().context("no case ids")?;
+    let first = http
+        .get(server.url(&format!("/participants/{first_id}")))
+        .header(reqwest::header::COOKIE, &cookie)
+        .send()
+        .await?;
+    ensure!(first.status() == 200, "GET a case page: {}", first.status());
+    let body = first.text().await?;
+    ensure!(
+        body.contains(first_id.as_str()),
+        "the case page does not show the case's id"
+    );
+    println!("a case page is {} bytes", body.len());
+    drive(http, Arc::new(urls), Some(cookie), args).await
+}
+
+/// The plain page: what actix-web answers with no application behind it.
+async fn hello() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body("<!doctype html><title>Hello</title><p>Hello</p>")
+}
+
+/// Starts the plain actix-web server on its own threads and measures it.
+async fn measure_plain(args: &PageArgs) -> Result<Figures> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").context("binding a port")?;
+    let port = listener.local_addr()?.port();
+    // `cats serve` leaves actix-web's default worker count; so does this server.
+    let server = actix_web::HttpServer::new(|| {
+        actix_web::App::new().route("/hello", actix_web::web::get().to(hello))
+    })
+    .listen(listener)
+    .context("listening")?
+    .disable_signals()
+    .shutdown_timeout(1)
+    .run();
+    let handle = server.handle();
+    let thread = std::thread::spawn(move || actix_web::rt::System::new().block_on(server));
+    let http = client()?;
+    let url = format!("http://127.0.0.1:{port}/hello");
+    let first = http.get(&url).send().await?;
+    ensure!(first.status() == 200, "GET {url}: {}", first.status());
+    let outcome = drive(http, Arc::new(vec![url]), None, args).await;
+    handle.stop(true).await;
+    thread
+        .join()
+        .map_err(|_| anyhow::anyhow!("the plain server panicked"))?
+        .context("the plain server")?;
+    outcome
+}
+
+/// `args.concurrency` clients request `urls` (each from its own offset, round the list) as
+/// fast as they are answered for the warm-up and `args.seconds`; every answer must be a 200.
+async fn drive(
+    http: reqwest::Client,
+    urls: Arc<Vec<String>>,
+    cookie: Option<String>,
+    args: &PageArgs,
+) -> Result<Figures> {
+    let window = Duration::from_secs(args.seconds);
+    let begun = Instant::now();
+    let mut clients = Vec::new();
+    for client in 0..args.concurrency {
+        let http = http.clone();
+        let urls = Arc::clone(&urls);
+        let cookie = cookie.clone();
+        let stride = urls.len() / args.concurrency.max(1);
+        clients.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut next = client * stride.max(1);
+            loop {
+                let sent = Instant::now();
+                if sent.duration_since(begun) >= WARM_UP + window {
+                    return Ok::<_, anyhow::Error>(latencies);
+                }
+                let Some(url) = urls.get(next % urls.len().max(1)) else {
+                    return Ok(latencies);
+                };
+                next += 1;
+                let mut request = http.get(url);
+                if let Some(cookie) = &cookie {
+                    request = request.header(reqwest::header::COOKIE, cookie);
+                }
+                let response = request.send().await?;
+                let status = response.status();
+                response.bytes().await?;
+                ensure!(status == 200, "GET {url}: {status}");
+                if sent.duration_since(begun) >= WARM_UP {
+                    latencies.push(millis(sent.elapsed()));
+                }
+            }
+        }));
+    }
+    let mut latencies = Vec::new();
+    for client in clients {
+        latencies.extend(client.await.context("a client panicked")??);
+    }
+    latencies.sort_by(f64::total_cmp);
+    let p50 = percentile_of_sorted(&latencies, 50.0).context("no requests were measured")?;
+    let p99 = percentile_of_sorted(&latencies, 99.0).context("no requests were measured")?;
+    #[allow(clippy::cast_precision_loss)]
+    let rps = latencies.len() as f64 / window.as_secs_f64();
+    Ok(Figures {
+        rps,
+        p50,
+        p99,
+        requests: latencies.len(),
+    })
+}
