@@ -171,7 +171,8 @@ pub async fn create(
     }
 }
 
-/// The case, when `user` may see it (every look is audited); 404 otherwise.
+/// The case, when `user` may see it (every look is audited); otherwise 403 for a case outside
+/// their scope (issue 5: refused and audited) and 404 for one that does not exist.
 pub async fn visible_case(
     state: &AppState,
     user: &Principal,
@@ -181,7 +182,19 @@ pub async fn visible_case(
     let row = participants::get(&mut db, &user.scope(), user.is_internal(), id).await?;
     let now = time::OffsetDateTime::now_utc();
     participants::record_access(&mut db, id, user.user_id, row.is_some(), now).await?;
-    row.ok_or(HttpError::NotFound)
+    match row {
+        Some(row) => Ok(row),
+        None => Err(refusal(&mut db, id).await?),
+    }
+}
+
+/// Why a case could not be shown: it exists outside the user's scope, or not at all.
+async fn refusal(db: &mut crate::store::Db<'_>, id: &str) -> Result<HttpError, HttpError> {
+    Ok(if participants::exists(db, id).await? {
+        HttpError::Forbidden
+    } else {
+        HttpError::NotFound
+    })
 }
 
 /// Query of the case page.
@@ -265,7 +278,9 @@ pub async fn render_case(
         participants::case_rows(&mut db, id, Some((&user.scope(), user.is_internal()))).await?;
     let now = time::OffsetDateTime::now_utc();
     participants::record_access(&mut db, id, user.user_id, rows.is_some(), now).await?;
-    let rows = rows.ok_or(HttpError::NotFound)?;
+    let Some(rows) = rows else {
+        return Err(refusal(&mut db, id).await?);
+    };
     let data = case_view::load_rest(&mut db, rows, Some(state.store.reference())).await?;
     let row = &data.row;
     let today = time::OffsetDateTime::now_utc().date();

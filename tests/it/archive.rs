@@ -45,7 +45,7 @@ async fn a_case_is_archived_with_a_reason_and_unarchived_to_its_previous_status(
     assert_eq!(status_of(&app).await, 0);
     // Someone in another team of the provider cannot see the case, so cannot archive it.
     let other_team = app.signed_in("worker2@provider-a.example").await;
-    assert_eq!(other_team.get(&page).await.status, 404);
+    assert_eq!(other_team.get(&page).await.status, 403);
     // The owner archives it with a reason.
     let deceased = cats::domain::enrolment::ArchiveReason::Deceased
         .value()

@@ -195,7 +195,7 @@ async fn another_tenant_cannot_edit_the_case(app: TestApp) {
             ],
         )
         .await;
-    refused.expect_status(404);
+    refused.expect_status(403);
     assert_eq!(stored(&app).await.version, 1);
     drop(page);
 }

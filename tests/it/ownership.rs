@@ -177,7 +177,7 @@ async fn an_unowned_case_is_taken_by_someone_who_works_at_its_location(app: Test
         .contains("Take or assign this case"));
     // Another provider's worker does not work at the location, so does not even see the case.
     let elsewhere = app.signed_in("worker@provider-b.example").await;
-    assert_eq!(elsewhere.get(OWNER_PAGE).await.status, 404);
+    assert_eq!(elsewhere.get(OWNER_PAGE).await.status, 403);
 
     let page = worker.get(OWNER_PAGE).await;
     assert!(page.body.contains("Take this case"));

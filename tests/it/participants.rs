@@ -7,7 +7,7 @@ on_both_databases!(
     a_worker_finds_a_candidate_and_creates_their_case,
     every_search_outcome_is_explained,
     bad_search_input_is_shown_at_its_field,
-    another_tenants_case_is_not_found_and_the_attempt_is_audited,
+    another_tenants_case_is_refused_and_the_attempt_is_audited,
     made_up_or_inactive_people_cannot_be_created,
     a_location_added_after_the_first_page_is_named_on_the_next,
 );
@@ -178,12 +178,17 @@ async fn bad_search_input_is_shown_at_its_field(app: TestApp) {
     assert!(young.body.contains("at least 18 years old"));
 }
 
-async fn another_tenants_case_is_not_found_and_the_attempt_is_audited(app: TestApp) {
+async fn another_tenants_case_is_refused_and_the_attempt_is_audited(app: TestApp) {
     let worker = app.signed_in("worker@provider-a.example").await;
     create(&worker, &DALE, "1CATS0001").await.expect_status(303);
     let other = app.signed_in("worker@provider-b.example").await;
     other
         .get("/participants/1CATS0001")
+        .await
+        .expect_status(403);
+    // A case that does not exist is simply not found.
+    other
+        .get("/participants/1CATS9999")
         .await
         .expect_status(404);
     assert!(!other.get("/participants").await.body.contains("1CATS0001"));
