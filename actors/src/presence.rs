@@ -375,8 +375,8 @@ mod tests {
         let changes = roster.settle();
         assert_eq!(
             changes.joined,
-            vec!["u3"],
-            "u2 left and came back; u4 came and went"
+            vec!["u2", "u3"],
+            "u2 joined (then left and came back) within the batch; u4 came and went"
         );
         assert!(changes.left.is_empty());
         assert!(
