@@ -435,6 +435,12 @@ impl TopicActor {
         let addr = subscribe.addr;
         let session = subscribe.session;
         if let Some(entry) = &presence {
+            // What changed before this tab came is told first, so the update that follows
+            // names only this tab's news (a page never learns of itself).
+            if self.presence_due {
+                let earlier = self.roster.settle();
+                self.broadcast_presence(&earlier);
+            }
             let instance = self.hub.instance();
             let changes = self.roster.join((instance, session), entry.clone());
             // The newcomer gets the whole roster at once; everyone else gets the change with
