@@ -8,7 +8,7 @@ use crate::position::Position;
 use crate::presence::Liveness;
 use crate::session::{Close, SessionActor};
 use crate::topic::{Gone, Reconnected, TopicActor, TopicEvent, TopicSignal};
-use actix::{Actor, Addr, ArbiterHandle};
+use actix::{Actor, Addr, ArbiterHandle, WeakAddr};
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -33,6 +33,9 @@ struct CloseSessions {
     reason: String,
 }
 
+/// Sockets (number and weak address) by sign-in session key.
+type SocketsBySession = HashMap<String, Vec<(u64, WeakAddr<SessionActor>)>>;
+
 /// The live engine of one instance. Cheap to clone.
 #[derive(Clone)]
 pub struct Hub(Arc<HubInner>);
@@ -42,7 +45,9 @@ pub(crate) struct HubInner {
     pub(crate) bus: Arc<dyn Bus>,
     pub(crate) config: LiveConfig,
     topics: Mutex<HashMap<Arc<str>, Addr<TopicActor>>>,
-    sessions: Mutex<HashMap<String, Vec<Addr<SessionActor>>>>,
+    /// Sockets by sign-in session, to close them on revocation. Weak addresses: a strong one
+    /// costs each socket two allocations, and this is read only when someone signs out.
+    sessions: Mutex<SocketsBySession>,
     liveness: Mutex<Liveness>,
     arbiter: ArbiterHandle,
     stop: Mutex<Option<tokio::sync::oneshot::Sender<()>>>,
@@ -176,12 +181,13 @@ impl Hub {
         })
     }
 
-    /// The topic actor for a key, started on demand.
-    pub(crate) fn topic(&self, key: &str) -> Addr<TopicActor> {
+    /// The topic actor for a key, started on demand, and the key as the hub holds it (sockets
+    /// keep that one rather than a copy each).
+    pub(crate) fn topic(&self, key: &str) -> (Arc<str>, Addr<TopicActor>) {
         let mut topics = lock(&self.0.topics);
-        if let Some(addr) = topics.get(key) {
+        if let Some((key, addr)) = topics.get_key_value(key) {
             if addr.connected() {
-                return addr.clone();
+                return (key.clone(), addr.clone());
             }
         }
         let key: Arc<str> = Arc::from(key);
@@ -189,8 +195,8 @@ impl Hub {
         let actor_key = key.clone();
         let addr =
             TopicActor::start_in_arbiter(&self.0.arbiter, move |_| TopicActor::new(actor_key, hub));
-        topics.insert(key, addr.clone());
-        addr
+        topics.insert(key.clone(), addr.clone());
+        (key, addr)
     }
 
     /// Forgets a topic actor that is stopping (only if it is still the registered one).
@@ -206,17 +212,20 @@ impl Hub {
         lock(&self.0.topics).len()
     }
 
-    pub(crate) fn register_session(&self, session: &str, addr: Addr<SessionActor>) {
-        lock(&self.0.sessions)
-            .entry(session.to_owned())
-            .or_default()
-            .push(addr);
+    pub(crate) fn register_session(&self, session: &str, id: u64, addr: WeakAddr<SessionActor>) {
+        let mut sessions = lock(&self.0.sessions);
+        match sessions.get_mut(session) {
+            Some(list) => list.push((id, addr)),
+            None => {
+                sessions.insert(session.to_owned(), vec![(id, addr)]);
+            }
+        }
     }
 
-    pub(crate) fn unregister_session(&self, session: &str, addr: &Addr<SessionActor>) {
+    pub(crate) fn unregister_session(&self, session: &str, id: u64) {
         let mut sessions = lock(&self.0.sessions);
         if let Some(list) = sessions.get_mut(session) {
-            list.retain(|a| a != addr);
+            list.retain(|(a, _)| *a != id);
             if list.is_empty() {
                 sessions.remove(session);
             }
@@ -272,10 +281,12 @@ impl Sink for HubInner {
                 if let Ok(close) = serde_json::from_slice::<CloseSessions>(&message) {
                     let sessions = lock(&self.sessions);
                     for key in &close.sessions {
-                        for addr in sessions.get(key).into_iter().flatten() {
-                            addr.do_send(Close {
-                                reason: close.reason.clone(),
-                            });
+                        for (_, addr) in sessions.get(key).into_iter().flatten() {
+                            if let Some(addr) = addr.upgrade() {
+                                addr.do_send(Close {
+                                    reason: close.reason.clone(),
+                                });
+                            }
                         }
                     }
                 }

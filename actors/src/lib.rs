@@ -19,4 +19,4 @@ pub use bus::{memory::MemoryBus, redis::RedisBus, redis::RedisSettings, Bus};
 pub use config::LiveConfig;
 pub use hub::Hub;
 pub use position::Position;
-pub use session::{serve, Gate, Member};
+pub use session::{serve, session_churn, Gate, Member};

@@ -4,21 +4,26 @@
 
 use crate::protocol::PresentUser;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::time::Instant;
 
-/// One tab's entry.
+/// One tab's entry. The user id and name are shared (`Arc<str>`) by every topic a socket
+/// joins and by the roster, so a tab costs no string copies of its own.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     /// The application's user id.
-    pub user: String,
+    pub user: Arc<str>,
     /// Display name.
-    pub name: String,
+    pub name: Arc<str>,
     /// Free-text state.
     pub state: String,
 }
 
 /// A tab: which instance holds it and its session number there.
 pub type Tab = (u64, u64);
+
+/// What is shown for a person: name and state, or nothing when absent.
+type Shown = Option<(Arc<str>, String)>;
 
 /// Who joined, left or changed state after an update.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -51,15 +56,20 @@ struct Held {
 struct Person {
     tabs: HashSet<Tab>,
     /// Name and state of the tab changed most recently.
-    shown: Option<(String, String)>,
+    shown: Option<(Arc<str>, String)>,
 }
 
 /// The presence roster of one topic.
 #[derive(Debug, Default)]
 pub struct Roster {
     tabs: HashMap<Tab, Held>,
-    people: HashMap<String, Person>,
+    people: HashMap<Arc<str>, Person>,
     clock: u64,
+    /// What was shown for each person touched since the last `settle`, as it was before the
+    /// first touch: updates are told to subscribers together, not one frame per join.
+    unsettled: HashMap<Arc<str>, Shown>,
+    /// Counts visible changes, so a topic knows who has seen the roster as it is.
+    version: u64,
 }
 
 impl Roster {
@@ -75,8 +85,8 @@ impl Roster {
             .iter()
             .filter_map(|(id, person)| {
                 person.shown.as_ref().map(|(name, state)| PresentUser {
-                    id: id.clone(),
-                    name: name.clone(),
+                    id: id.to_string(),
+                    name: name.to_string(),
                     state: state.clone(),
                 })
             })
@@ -85,7 +95,7 @@ impl Roster {
         users
     }
 
-    fn shown(&self, user: &str) -> Option<(String, String)> {
+    fn shown(&self, user: &str) -> Shown {
         self.people.get(user).and_then(|p| p.shown.clone())
     }
 
@@ -113,19 +123,24 @@ impl Roster {
     }
 
     /// Applies an update that touches `users`, and says what changed for them.
-    fn apply(&mut self, users: Vec<String>, update: impl FnOnce(&mut Self)) -> Changes {
-        let before: Vec<(String, Option<(String, String)>)> = users
+    fn apply(&mut self, users: Vec<Arc<str>>, update: impl FnOnce(&mut Self)) -> Changes {
+        let before: Vec<(Arc<str>, Shown)> = users
             .into_iter()
             .map(|u| (u.clone(), self.shown(&u)))
             .collect();
+        for (user, was) in &before {
+            if !self.unsettled.contains_key(user) {
+                self.unsettled.insert(user.clone(), was.clone());
+            }
+        }
         update(self);
         let mut changes = Changes::default();
         for (user, was) in before {
             self.refresh(&user);
             match (was, self.shown(&user)) {
-                (None, Some(_)) => changes.joined.push(user),
-                (Some(_), None) => changes.left.push(user),
-                (Some(old), Some(new)) if old.1 != new.1 => changes.changed.push(user),
+                (None, Some(_)) => changes.joined.push(user.to_string()),
+                (Some(_), None) => changes.left.push(user.to_string()),
+                (Some(old), Some(new)) if old.1 != new.1 => changes.changed.push(user.to_string()),
                 _ => {}
             }
         }
@@ -135,10 +150,37 @@ impl Roster {
         changes.left.dedup();
         changes.changed.sort();
         changes.changed.dedup();
+        if !changes.is_empty() {
+            self.version += 1;
+        }
         changes
     }
 
-    fn user_of(&self, tab: &Tab) -> Option<String> {
+    /// Goes up with every visible change: whoever was shown the roster at this version has
+    /// seen everything up to it.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// What changed, in sum, since the last call: many joins, leaves and state changes in a
+    /// short moment become one update (someone who came and went in between is no change).
+    pub fn settle(&mut self) -> Changes {
+        let mut changes = Changes::default();
+        for (user, was) in std::mem::take(&mut self.unsettled) {
+            match (was, self.shown(&user)) {
+                (None, Some(_)) => changes.joined.push(user.to_string()),
+                (Some(_), None) => changes.left.push(user.to_string()),
+                (Some(old), Some(new)) if old.1 != new.1 => changes.changed.push(user.to_string()),
+                _ => {}
+            }
+        }
+        changes.joined.sort();
+        changes.left.sort();
+        changes.changed.sort();
+        changes
+    }
+
+    fn user_of(&self, tab: &Tab) -> Option<Arc<str>> {
         self.tabs.get(tab).map(|held| held.entry.user.clone())
     }
 
@@ -186,10 +228,17 @@ impl Roster {
         })
     }
 
-    /// A tab leaves.
+    /// A tab leaves. Only its own entries are touched (not a scan of every tab: thousands of
+    /// sockets leaving a busy topic at once would otherwise cost a scan each).
     pub fn leave(&mut self, tab: Tab) -> Changes {
         let users = self.user_of(&tab).into_iter().collect();
-        self.apply(users, |roster| roster.remove_tabs(|t| *t == tab))
+        self.apply(users, |roster| {
+            if let Some(held) = roster.tabs.remove(&tab) {
+                if let Some(person) = roster.people.get_mut(&held.entry.user) {
+                    person.tabs.remove(&tab);
+                }
+            }
+        })
     }
 
     fn remove_tabs(&mut self, gone: impl Fn(&Tab) -> bool) {
@@ -203,7 +252,7 @@ impl Roster {
         }
     }
 
-    fn users_on(&self, instance: impl Fn(u64) -> bool) -> Vec<String> {
+    fn users_on(&self, instance: impl Fn(u64) -> bool) -> Vec<Arc<str>> {
         self.tabs
             .iter()
             .filter(|((i, _), _)| instance(*i))
@@ -271,7 +320,7 @@ mod tests {
     fn entry(user: &str, state: &str) -> Entry {
         Entry {
             user: user.into(),
-            name: format!("Name {user}"),
+            name: format!("Name {user}").into(),
             state: state.into(),
         }
     }
@@ -307,6 +356,55 @@ mod tests {
             "back to the other tab's state"
         );
         assert_eq!(roster.users()[0].state, "");
+    }
+
+    #[test]
+    fn settling_sums_up_many_updates_in_one() {
+        let mut roster = Roster::new();
+        roster.join((1, 1), entry("u1", ""));
+        assert_eq!(roster.settle().joined, vec!["u1"]);
+        roster.join((1, 2), entry("u2", ""));
+        roster.join((1, 3), entry("u3", ""));
+        roster.join((1, 4), entry("u3", ""));
+        roster.join((1, 5), entry("u4", ""));
+        roster.leave((1, 5));
+        roster.change((1, 1), "editing".into());
+        roster.change((1, 1), "".into());
+        roster.leave((1, 2));
+        roster.join((1, 6), entry("u2", ""));
+        let changes = roster.settle();
+        assert_eq!(
+            changes.joined,
+            vec!["u2", "u3"],
+            "u2 joined (then left and came back) within the batch; u4 came and went"
+        );
+        assert!(changes.left.is_empty());
+        assert!(
+            changes.changed.is_empty(),
+            "u1 is back to the state shown before"
+        );
+        roster.leave((1, 3));
+        assert!(roster.settle().is_empty(), "u3 still has a tab");
+        roster.leave((1, 4));
+        roster.change((1, 1), "editing".into());
+        let changes = roster.settle();
+        assert_eq!(changes.left, vec!["u3"]);
+        assert_eq!(changes.changed, vec!["u1"]);
+        assert!(roster.settle().is_empty(), "settled once");
+    }
+
+    #[test]
+    fn a_tab_leaving_leaves_the_other_tabs() {
+        let mut roster = Roster::new();
+        roster.join((1, 1), entry("u1", ""));
+        roster.join((1, 2), entry("u2", ""));
+        roster.join((2, 1), entry("u1", ""));
+        assert!(roster.leave((1, 1)).is_empty());
+        assert!(roster.leave((1, 1)).is_empty(), "already gone");
+        assert_eq!(roster.tabs_of(1).len(), 1);
+        assert_eq!(roster.tabs_of(2).len(), 1);
+        assert_eq!(roster.leave((2, 1)).left, vec!["u1"]);
+        assert_eq!(roster.users().len(), 1);
     }
 
     #[test]

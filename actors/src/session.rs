@@ -14,13 +14,16 @@ use actix::{
     StreamHandler, WrapFuture,
 };
 use actix_web::{web, HttpRequest, HttpResponse};
-use actix_ws::{AggregatedMessage, CloseCode, CloseReason, ProtocolError};
+use actix_ws::{AggregatedMessage, CloseCode, CloseReason, Message as Frame, ProtocolError};
 use bytes::Bytes;
 use bytestring::ByteString;
 use futures_util::future::{BoxFuture, LocalBoxFuture};
+use futures_util::Sink;
 use std::collections::VecDeque;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::task::{Poll, Waker};
 use std::time::Instant;
 
 /// Close code: no valid sign-in session.
@@ -29,6 +32,9 @@ pub const CLOSE_UNAUTHENTICATED: u16 = 4001;
 pub const CLOSE_REVOKED: u16 = 4003;
 /// Close code: the socket was silent too long.
 pub const CLOSE_TIMEOUT: u16 = 4008;
+
+/// Timer ticks may come a little early; a tick this close to a due time counts.
+const SLACK: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// Who a socket belongs to, as the application knows them.
 #[derive(Debug, Clone)]
@@ -68,32 +74,73 @@ pub struct Close {
     pub reason: String,
 }
 
-enum Out {
-    Text(ByteString),
-    Ping,
-    Pong(Bytes),
+static NEXT_SESSION: AtomicU64 = AtomicU64::new(1);
+static CHURN: AtomicU64 = AtomicU64::new(0);
+
+/// Sockets started plus sockets ended in this process so far. A burst of either (a mass
+/// reconnect) leaves freed memory behind (handshakes, sign-in checks, closed sockets) that
+/// the server may want to give back to the system.
+pub fn session_churn() -> u64 {
+    CHURN.load(Ordering::Relaxed)
 }
 
-static NEXT_SESSION: AtomicU64 = AtomicU64::new(1);
+/// What became of a frame handed to the socket's writer.
+enum Handed {
+    /// Queued for the connection.
+    Sent,
+    /// The connection's own small queue is full: try again when it has room.
+    Full(Frame),
+    /// The connection is gone.
+    Closed,
+}
 
-/// One socket.
+/// Hands a frame to the connection's writer if it has room now, without waiting. Most frames
+/// go this way: no future, no queue entry, nothing allocated per frame.
+fn try_send(ws: &mut actix_ws::Session, frame: Frame) -> Handed {
+    let mut cx = std::task::Context::from_waker(Waker::noop());
+    match Pin::new(&mut *ws).poll_ready(&mut cx) {
+        Poll::Ready(Ok(())) => match Pin::new(ws).start_send(frame) {
+            Ok(()) => Handed::Sent,
+            Err(_) => Handed::Closed,
+        },
+        Poll::Ready(Err(_)) => Handed::Closed,
+        Poll::Pending => Handed::Full(frame),
+    }
+}
+
+/// One socket. Kept small: thousands are open at once (DESIGN.md "Budgets").
 pub struct SessionActor {
     id: u64,
     hub: Hub,
     gate: Arc<dyn Gate>,
     member: Arc<Member>,
-    /// Taken while a write is in flight.
+    /// This socket's presence entry, shared by every topic it joins.
+    presence: Entry,
+    /// Taken while waiting for room in the connection's queue.
     ws: Option<actix_ws::Session>,
     topics: Vec<(Arc<str>, Addr<TopicActor>)>,
-    queue: VecDeque<Out>,
+    /// Frames waiting for room in the connection's queue (a slow reader).
+    queue: VecDeque<Frame>,
     closing: Option<CloseReason>,
     last_heard: Instant,
+    last_ping: Instant,
+    last_checked: Instant,
 }
 
 impl SessionActor {
-    fn enqueue(&mut self, frame: Out, ctx: &mut Context<Self>) {
+    fn enqueue(&mut self, frame: Frame, ctx: &mut Context<Self>) {
         if self.closing.is_some() {
             return;
+        }
+        let mut frame = frame;
+        if self.queue.is_empty() {
+            if let Some(ws) = self.ws.as_mut() {
+                match try_send(ws, frame) {
+                    Handed::Sent => return,
+                    Handed::Closed => return ctx.stop(),
+                    Handed::Full(again) => frame = again,
+                }
+            }
         }
         if self.queue.len() >= self.hub.config().outbound_queue {
             self.overflow();
@@ -113,8 +160,12 @@ impl SessionActor {
         }
     }
 
+    /// Hands queued frames to the connection while it has room; when it has none, waits for
+    /// room (one future at a time) and carries on. Sends the close frame once closing.
     fn write_next(&mut self, ctx: &mut Context<Self>) {
-        let Some(mut ws) = self.ws.take() else { return };
+        let Some(mut ws) = self.ws.take() else {
+            return; // a wait for room is under way; it carries on when done
+        };
         if let Some(reason) = self.closing.take() {
             ctx.spawn(
                 async move {
@@ -125,29 +176,33 @@ impl SessionActor {
             );
             return;
         }
-        let Some(frame) = self.queue.pop_front() else {
-            self.ws = Some(ws);
-            return;
-        };
-        ctx.spawn(
-            async move {
-                let sent = match frame {
-                    Out::Text(text) => ws.text(text).await,
-                    Out::Ping => ws.ping(b"").await,
-                    Out::Pong(bytes) => ws.pong(&bytes).await,
-                };
-                (ws, sent)
-            }
-            .into_actor(self)
-            .map(|(ws, sent), actor, ctx| {
-                if sent.is_err() {
-                    ctx.stop();
+        while let Some(frame) = self.queue.pop_front() {
+            match try_send(&mut ws, frame) {
+                Handed::Sent => {}
+                Handed::Closed => return ctx.stop(),
+                Handed::Full(frame) => {
+                    self.queue.push_front(frame);
+                    ctx.spawn(
+                        async move {
+                            let ready =
+                                std::future::poll_fn(|cx| Pin::new(&mut ws).poll_ready(cx)).await;
+                            (ws, ready)
+                        }
+                        .into_actor(self)
+                        .map(|(ws, ready), actor, ctx| {
+                            if ready.is_err() {
+                                ctx.stop();
+                                return;
+                            }
+                            actor.ws = Some(ws);
+                            actor.write_next(ctx);
+                        }),
+                    );
                     return;
                 }
-                actor.ws = Some(ws);
-                actor.write_next(ctx);
-            }),
-        );
+            }
+        }
+        self.ws = Some(ws);
     }
 
     fn close(&mut self, code: u16, reason: &str, ctx: &mut Context<Self>) {
@@ -160,7 +215,7 @@ impl SessionActor {
     }
 
     fn refuse(&mut self, topic: Option<&str>, refusal: &Refusal, ctx: &mut Context<Self>) {
-        self.enqueue(Out::Text(error_frame(topic, refusal)), ctx);
+        self.enqueue(Frame::Text(error_frame(topic, refusal)), ctx);
     }
 
     fn on_text(&mut self, text: &str, ctx: &mut Context<Self>) {
@@ -178,22 +233,7 @@ impl SessionActor {
                     (Some(epoch), Some(seq)) => Some(Position::new(epoch, seq)),
                     _ => None,
                 };
-                let gate = self.gate.clone();
-                let member = self.member.clone();
-                ctx.spawn(
-                    async move {
-                        let allowed = gate.may_join(&member, &topic).await;
-                        (topic, allowed)
-                    }
-                    .into_actor(self)
-                    .map(move |(topic, allowed), actor, ctx| {
-                        if !allowed {
-                            actor.refuse(Some(&topic), &Refusal::Forbidden, ctx);
-                            return;
-                        }
-                        actor.join(Arc::from(topic.as_str()), since, ctx);
-                    }),
-                );
+                self.join(topic, since, ctx);
             }
             ClientMessage::Unsubscribe { topic } => {
                 if let Some(index) = self.topics.iter().position(|(t, _)| **t == *topic) {
@@ -218,37 +258,80 @@ impl SessionActor {
         }
     }
 
-    fn join(&mut self, topic: Arc<str>, since: Option<Position>, ctx: &mut Context<Self>) {
+    /// Asks the gate, then joins the topic: one future for both, so a socket joining its
+    /// topics holds few futures at once.
+    fn join(&mut self, topic: String, since: Option<Position>, ctx: &mut Context<Self>) {
+        let gate = self.gate.clone();
+        let member = self.member.clone();
         let subscribe = Subscribe {
             session: self.id,
             addr: ctx.address(),
             since,
-            presence: Some(Entry {
-                user: self.member.user.clone(),
-                name: self.member.name.clone(),
-                state: String::new(),
-            }),
+            presence: Some(self.presence.clone()),
         };
-        self.topics.retain(|(t, _)| *t != topic);
         let hub = self.hub.clone();
-        let key = topic.clone();
-        // A topic that is stopping (idle) refuses the message; the hub then starts a new one.
         ctx.spawn(
             async move {
+                if !gate.may_join(&member, &topic).await {
+                    return Err(topic);
+                }
+                // A topic that is stopping (idle) refuses the message; the hub then starts a
+                // new one.
                 for _ in 0..3 {
-                    let addr = hub.topic(&key);
+                    let (key, addr) = hub.topic(&topic);
                     if addr.send(subscribe.clone()).await.is_ok() {
-                        return Some(addr);
+                        return Ok(Some((key, addr)));
                     }
                 }
-                None
+                tracing::warn!(topic = %topic, "could not join topic");
+                Ok(None)
             }
             .into_actor(self)
-            .map(move |addr, actor, _| match addr {
-                Some(addr) => actor.topics.push((topic, addr)),
-                None => tracing::warn!(topic = %topic, "could not join topic"),
+            .map(move |joined, actor, ctx| match joined {
+                Err(topic) => actor.refuse(Some(&topic), &Refusal::Forbidden, ctx),
+                Ok(Some((key, addr))) => {
+                    actor.topics.retain(|(t, _)| *t != key);
+                    actor.topics.push((key, addr));
+                }
+                Ok(None) => {}
             }),
         );
+    }
+
+    /// Every `ping_interval` (or `revalidate_every`, if shorter): ping, drop a silent socket,
+    /// re-check the sign-in now and then, and let go of an emptied queue's memory. One timer
+    /// for all of it, as each timer costs every socket its own allocation.
+    fn tick(&mut self, ctx: &mut Context<Self>) {
+        let config = self.hub.config();
+        let (silence, ping, revalidate) = (
+            config.silence_timeout,
+            config.ping_interval,
+            config.revalidate_every,
+        );
+        if self.last_heard.elapsed() > silence {
+            return self.close(CLOSE_TIMEOUT, "no answer to ping", ctx);
+        }
+        if self.last_ping.elapsed() >= ping.saturating_sub(SLACK) {
+            self.last_ping = Instant::now();
+            self.enqueue(Frame::Ping(Bytes::new()), ctx);
+        }
+        if self.last_checked.elapsed() >= revalidate.saturating_sub(SLACK) {
+            self.last_checked = Instant::now();
+            let gate = self.gate.clone();
+            let member = self.member.clone();
+            ctx.spawn(
+                async move { gate.still_valid(&member).await }
+                    .into_actor(self)
+                    .map(|valid, actor, ctx| {
+                        if !valid {
+                            actor.close(CLOSE_REVOKED, "signed out", ctx);
+                        }
+                    }),
+            );
+        }
+        if self.queue.is_empty() && self.queue.capacity() > 0 {
+            self.queue = VecDeque::new();
+        }
     }
 }
 
@@ -257,39 +340,22 @@ impl Actor for SessionActor {
 
     fn started(&mut self, ctx: &mut Self::Context) {
         self.hub
-            .register_session(&self.member.session, ctx.address());
-        let config = self.hub.config().clone();
-        ctx.run_interval(config.ping_interval, move |actor, ctx| {
-            if actor.last_heard.elapsed() > config.silence_timeout {
-                actor.close(CLOSE_TIMEOUT, "no answer to ping", ctx);
-            } else {
-                actor.enqueue(Out::Ping, ctx);
-            }
-        });
-        ctx.run_interval(self.hub.config().revalidate_every, |actor, ctx| {
-            let gate = actor.gate.clone();
-            let member = actor.member.clone();
-            ctx.spawn(
-                async move { gate.still_valid(&member).await }
-                    .into_actor(actor)
-                    .map(|valid, actor, ctx| {
-                        if !valid {
-                            actor.close(CLOSE_REVOKED, "signed out", ctx);
-                        }
-                    }),
-            );
-        });
+            .register_session(&self.member.session, self.id, ctx.address().downgrade());
+        let config = self.hub.config();
+        let every = config.ping_interval.min(config.revalidate_every);
+        ctx.run_interval(every, |actor, ctx| actor.tick(ctx));
+        CHURN.fetch_add(1, Ordering::Relaxed);
     }
 
-    fn stopped(&mut self, ctx: &mut Self::Context) {
+    fn stopped(&mut self, _: &mut Self::Context) {
         for (_, topic) in self.topics.drain(..) {
             topic.do_send(Unsubscribe {
                 session: self.id,
                 confirm: false,
             });
         }
-        self.hub
-            .unregister_session(&self.member.session, &ctx.address());
+        self.hub.unregister_session(&self.member.session, self.id);
+        CHURN.fetch_add(1, Ordering::Relaxed);
     }
 }
 
@@ -303,7 +369,7 @@ impl StreamHandler<Result<AggregatedMessage, ProtocolError>> for SessionActor {
         match message {
             Ok(AggregatedMessage::Text(text)) => self.on_text(&text, ctx),
             Ok(AggregatedMessage::Binary(_)) => self.refuse(None, &Refusal::Binary, ctx),
-            Ok(AggregatedMessage::Ping(bytes)) => self.enqueue(Out::Pong(bytes), ctx),
+            Ok(AggregatedMessage::Ping(bytes)) => self.enqueue(Frame::Pong(bytes), ctx),
             Ok(AggregatedMessage::Pong(_)) => {}
             Ok(AggregatedMessage::Close(reason)) => {
                 // Answer the close, as the protocol asks, so the browser sees a clean close
@@ -328,7 +394,7 @@ impl StreamHandler<Result<AggregatedMessage, ProtocolError>> for SessionActor {
 impl Handler<Outbound> for SessionActor {
     type Result = ();
     fn handle(&mut self, frame: Outbound, ctx: &mut Self::Context) {
-        self.enqueue(Out::Text(frame.0), ctx);
+        self.enqueue(Frame::Text(frame.0), ctx);
     }
 }
 
@@ -379,18 +445,27 @@ pub async fn serve(
         .max_frame_size(max)
         .aggregate_continuations()
         .max_continuation_size(max);
+    let presence = Entry {
+        user: Arc::from(member.user.as_str()),
+        name: Arc::from(member.name.as_str()),
+        state: String::new(),
+    };
     SessionActor::create(move |ctx| {
         ctx.add_stream(stream);
+        let now = Instant::now();
         SessionActor {
             id: NEXT_SESSION.fetch_add(1, Ordering::Relaxed),
             hub,
             gate,
             member: Arc::new(member),
+            presence,
             ws: Some(session),
             topics: Vec::new(),
             queue: VecDeque::new(),
             closing: None,
-            last_heard: Instant::now(),
+            last_heard: now,
+            last_ping: now,
+            last_checked: now,
         }
     });
     Ok(response)

@@ -20,15 +20,24 @@ use bytestring::ByteString;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+/// Presence updates within this long of the first are told together: one frame to the
+/// topic's subscribers and one bus message, however many tabs joined, left or changed.
+const PRESENCE_BATCH: Duration = Duration::from_millis(50);
+/// Most presence updates in one bus message (an instance re-announcing thousands of tabs
+/// sends several).
+const SIGNALS_PER_MESSAGE: usize = 500;
 
 struct Subscriber {
     addr: Addr<SessionActor>,
     /// Events up to this number were already seen by this subscriber (its page was rendered
     /// after them on another instance); they are not sent again.
     seen_through: u64,
-    /// Shown in presence.
-    presence: Option<Entry>,
+    /// Whether the tab is in the presence roster (which holds its entry).
+    presence: bool,
+    /// The roster version this subscriber was last shown (it needs no update up to it).
+    roster_seen: u64,
 }
 
 /// A topic actor.
@@ -41,6 +50,10 @@ pub struct TopicActor {
     /// Messages that arrived before the starting position was known.
     waiting: Vec<Waiting>,
     roster: Roster,
+    /// Presence updates for other instances, sent together with the next settled update.
+    signals: Vec<PresenceSignal>,
+    /// A presence update is due shortly (see `PRESENCE_BATCH`).
+    presence_due: bool,
     idle_since: Option<Instant>,
 }
 
@@ -123,7 +136,7 @@ pub struct SetPresence {
 }
 
 /// Presence messages between instances.
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, Clone)]
 #[serde(tag = "k", rename_all = "snake_case")]
 enum PresenceSignal {
     Join {
@@ -146,6 +159,11 @@ enum PresenceSignal {
     Sync {
         i: u64,
     },
+    /// Several of the above from one instance, in order.
+    Many {
+        i: u64,
+        m: Vec<PresenceSignal>,
+    },
 }
 
 impl TopicActor {
@@ -158,6 +176,8 @@ impl TopicActor {
             history: None,
             waiting: Vec::new(),
             roster: Roster::new(),
+            signals: Vec::new(),
+            presence_due: false,
             idle_since: Some(Instant::now()),
         }
     }
@@ -178,10 +198,11 @@ impl TopicActor {
         }
     }
 
-    fn broadcast_presence(&self, changes: &Changes) {
+    fn broadcast_presence(&mut self, changes: &Changes) {
         if changes.is_empty() {
             return;
         }
+        let version = self.roster.version();
         let frame = presence_frame(
             &self.key,
             &self.roster.users(),
@@ -189,21 +210,66 @@ impl TopicActor {
             &changes.left,
             &changes.changed,
         );
-        for subscriber in self.subscribers.values() {
-            subscriber.addr.do_send(Outbound(frame.clone()));
+        // A newcomer was shown the whole roster when it joined: it needs no news of itself.
+        for subscriber in self.subscribers.values_mut() {
+            if subscriber.roster_seen < version {
+                subscriber.roster_seen = version;
+                subscriber.addr.do_send(Outbound(frame.clone()));
+            }
         }
     }
 
-    fn signal(&self, ctx: &mut Context<Self>, signal: PresenceSignal) {
-        let Ok(message) = serde_json::to_vec(&signal) else {
+    /// Queues a presence update for the other instances; it leaves with the next batch.
+    fn signal(&mut self, ctx: &mut Context<Self>, signal: PresenceSignal) {
+        self.signals.push(signal);
+        self.presence_changed(ctx);
+    }
+
+    /// The roster changed (or a signal waits): tell everyone shortly, together with whatever
+    /// else changes meanwhile.
+    fn presence_changed(&mut self, ctx: &mut Context<Self>) {
+        if self.presence_due {
             return;
-        };
+        }
+        self.presence_due = true;
+        ctx.run_later(PRESENCE_BATCH, |actor, ctx| {
+            actor.presence_due = false;
+            actor.settle_presence(ctx);
+        });
+    }
+
+    /// Sends the batched presence: one frame to the local subscribers with what changed in
+    /// sum, and the queued updates to the other instances, in order.
+    fn settle_presence(&mut self, ctx: &mut Context<Self>) {
+        let changes = self.roster.settle();
+        self.broadcast_presence(&changes);
+        let mut rest = std::mem::take(&mut self.signals);
+        if rest.is_empty() {
+            return;
+        }
+        let me = self.hub.instance();
+        let mut messages = Vec::new();
+        while !rest.is_empty() {
+            let tail = rest.split_off(rest.len().min(SIGNALS_PER_MESSAGE));
+            let mut batch = std::mem::replace(&mut rest, tail);
+            let signal = if batch.len() == 1 {
+                batch.remove(0)
+            } else {
+                PresenceSignal::Many { i: me, m: batch }
+            };
+            if let Ok(message) = serde_json::to_vec(&signal) {
+                messages.push(Bytes::from(message));
+            }
+        }
         let bus = self.hub.bus().clone();
         let key = self.key.clone();
         ctx.spawn(
             async move {
-                if let Err(error) = bus.signal(&key, Bytes::from(message)).await {
-                    tracing::warn!(topic = %key, %error, "presence signal not sent");
+                // One after another, so another instance applies them in order.
+                for message in messages {
+                    if let Err(error) = bus.signal(&key, message).await {
+                        tracing::warn!(topic = %key, %error, "presence signal not sent");
+                    }
                 }
             }
             .into_actor(self),
@@ -368,57 +434,58 @@ impl TopicActor {
         };
         let addr = subscribe.addr;
         let session = subscribe.session;
-        self.subscribers.insert(
-            session,
-            Subscriber {
-                addr: addr.clone(),
-                seen_through: seen,
-                presence: presence.clone(),
-            },
-        );
-        if let Some(entry) = presence {
+        if let Some(entry) = &presence {
+            // What changed before this tab came is told first, so the update that follows
+            // names only this tab's news (a page never learns of itself).
+            if self.presence_due {
+                let earlier = self.roster.settle();
+                self.broadcast_presence(&earlier);
+            }
             let instance = self.hub.instance();
             let changes = self.roster.join((instance, session), entry.clone());
-            // The newcomer gets the whole roster; everyone else gets the change.
+            // The newcomer gets the whole roster at once; everyone else gets the change with
+            // the next batch.
             let users = self.roster.users();
             self.send(
                 &addr,
                 presence_frame(&self.key, &users, &changes.joined, &[], &[]),
             );
-            let others = presence_frame(
-                &self.key,
-                &users,
-                &changes.joined,
-                &changes.left,
-                &changes.changed,
-            );
-            if !changes.is_empty() {
-                for (_, subscriber) in self.subscribers.iter().filter(|(s, _)| **s != session) {
-                    subscriber.addr.do_send(Outbound(others.clone()));
-                }
-            }
             self.signal(
                 ctx,
                 PresenceSignal::Join {
                     i: instance,
                     s: session,
-                    u: entry.user,
-                    n: entry.name,
-                    st: entry.state,
+                    u: entry.user.to_string(),
+                    n: entry.name.to_string(),
+                    st: entry.state.clone(),
                 },
             );
         }
+        self.subscribers.insert(
+            session,
+            Subscriber {
+                addr,
+                seen_through: seen,
+                presence: presence.is_some(),
+                roster_seen: self.roster.version(),
+            },
+        );
     }
 
     fn on_signal(&mut self, message: &[u8], ctx: &mut Context<Self>) {
         let Ok(signal) = serde_json::from_slice::<PresenceSignal>(message) else {
             return;
         };
+        self.apply_signal(signal, ctx);
+    }
+
+    fn apply_signal(&mut self, signal: PresenceSignal, ctx: &mut Context<Self>) {
         let me = self.hub.instance();
         let changes = match signal {
             PresenceSignal::Join { i, .. }
             | PresenceSignal::Change { i, .. }
             | PresenceSignal::Leave { i, .. }
+            | PresenceSignal::Many { i, .. }
                 if i == me =>
             {
                 return;
@@ -429,8 +496,8 @@ impl TopicActor {
                 self.roster.join(
                     (i, s),
                     Entry {
-                        user: u,
-                        name: n,
+                        user: Arc::from(u),
+                        name: Arc::from(n),
                         state: st,
                     },
                 )
@@ -442,12 +509,24 @@ impl TopicActor {
                 self.announce(ctx);
                 return;
             }
+            PresenceSignal::Many { i, m } => {
+                self.hub.heard_from(i);
+                for signal in m {
+                    // Only one level: a batch never holds batches.
+                    if !matches!(signal, PresenceSignal::Many { .. }) {
+                        self.apply_signal(signal, ctx);
+                    }
+                }
+                return;
+            }
         };
-        self.broadcast_presence(&changes);
+        if !changes.is_empty() {
+            self.presence_changed(ctx);
+        }
     }
 
     /// Re-announces this instance's tabs (to an instance asking, or after a reconnect).
-    fn announce(&self, ctx: &mut Context<Self>) {
+    fn announce(&mut self, ctx: &mut Context<Self>) {
         let me = self.hub.instance();
         for (session, entry) in self.roster.tabs_of(me) {
             self.signal(
@@ -455,8 +534,8 @@ impl TopicActor {
                 PresenceSignal::Join {
                     i: me,
                     s: session,
-                    u: entry.user,
-                    n: entry.name,
+                    u: entry.user.to_string(),
+                    n: entry.name.to_string(),
                     st: entry.state,
                 },
             );
@@ -468,11 +547,10 @@ impl TopicActor {
         let had_presence = self
             .subscribers
             .remove(&session)
-            .is_some_and(|s| s.presence.is_some());
+            .is_some_and(|s| s.presence);
         if had_presence {
             let me = self.hub.instance();
-            let changes = self.roster.leave((me, session));
-            self.broadcast_presence(&changes);
+            self.roster.leave((me, session));
             self.signal(ctx, PresenceSignal::Leave { i: me, s: session });
         }
         if before > 0 && self.subscribers.is_empty() {
@@ -483,7 +561,9 @@ impl TopicActor {
     fn tick(&mut self, ctx: &mut Context<Self>) {
         let hub = self.hub.clone();
         let changes = self.roster.drop_dead(|instance| hub.is_alive(instance));
-        self.broadcast_presence(&changes);
+        if !changes.is_empty() {
+            self.presence_changed(ctx);
+        }
         let idle = self.hub.config().topic_idle;
         if self.subscribers.is_empty()
             && self.idle_since.is_some_and(|since| since.elapsed() >= idle)
@@ -572,9 +652,11 @@ impl Handler<Reconnected> for TopicActor {
 
 impl Handler<Gone> for TopicActor {
     type Result = ();
-    fn handle(&mut self, gone: Gone, _: &mut Self::Context) {
+    fn handle(&mut self, gone: Gone, ctx: &mut Self::Context) {
         let changes = self.roster.drop_instance(gone.instance);
-        self.broadcast_presence(&changes);
+        if !changes.is_empty() {
+            self.presence_changed(ctx);
+        }
     }
 }
 
@@ -617,16 +699,15 @@ impl Handler<Resubscribe> for TopicActor {
 impl Handler<SetPresence> for TopicActor {
     type Result = ();
     fn handle(&mut self, set: SetPresence, ctx: &mut Self::Context) {
-        let Some(subscriber) = self.subscribers.get_mut(&set.session) else {
+        if !self
+            .subscribers
+            .get(&set.session)
+            .is_some_and(|subscriber| subscriber.presence)
+        {
             return;
-        };
-        let Some(entry) = subscriber.presence.as_mut() else {
-            return;
-        };
-        entry.state = set.state.clone();
+        }
         let me = self.hub.instance();
-        let changes = self.roster.change((me, set.session), set.state.clone());
-        self.broadcast_presence(&changes);
+        self.roster.change((me, set.session), set.state.clone());
         self.signal(
             ctx,
             PresenceSignal::Change {

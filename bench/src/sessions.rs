@@ -10,7 +10,8 @@
 //!
 //! kib_per_session = (RSS after opening and 5 s idle − RSS before, after 2 s idle) / sessions;
 //! kib_after_churn is the same after every socket closed and reconnected, and 10 s idle (the
-//! server trims freed memory periodically).
+//! server gives freed memory back once a burst of sockets opening or closing is over, and
+//! every 30 s).
 
 use crate::harness::{
     kib_to_mib, locate_binary, open_files, raise_open_files_limit, verdict, CpuWindow, Server,
@@ -148,7 +149,8 @@ async fn measure(cluster: &mut Cluster, args: &SessionsArgs) -> Result<()> {
         let sessions_now = churned.subscribed;
         let per_session_churn = per_session_kib(&before, &after_churn, sessions_now);
         println!("after churn and 10 s idle: {after_churn}; {per_session_churn:.2} KiB per session");
-        // The server trims freed memory every 30 s; a reading 31 s later has seen one.
+        // The server trims freed memory after a burst and every 30 s; a reading 31 s later has
+        // seen a periodic one too.
         tokio::time::sleep(Duration::from_secs(31)).await;
         let trimmed = sample(server)?;
         println!(
