@@ -234,12 +234,16 @@ pub async fn sign_in_as(
     Ok(())
 }
 
+/// The names in the presence list, read in one script: the list is rebuilt whenever presence
+/// changes, so reading its items one by one can meet an item already replaced.
 async fn presence_names(client: &Client) -> Result<Vec<String>, Box<dyn std::error::Error>> {
-    let mut names = Vec::new();
-    for item in client.find_all(Locator::Css(".presence__person")).await? {
-        names.push(item.text().await?);
-    }
-    Ok(names)
+    let names = client
+        .execute(
+            "return Array.from(document.querySelectorAll('.presence__person'), e => e.textContent);",
+            Vec::new(),
+        )
+        .await?;
+    Ok(serde_json::from_value(names)?)
 }
 
 async fn wait_for_presence(
