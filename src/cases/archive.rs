@@ -47,22 +47,16 @@ pub async fn archive(
     let (next, justification) = status
         .archive(reason, Some(justification), false)
         .map_err(|e| CaseError::invalid(field_of(&e), e.to_string()))?;
-    if !enrolment::change_status(
+    super::change_status(
         &mut tx,
         id,
-        status.value(),
-        next.value(),
+        (status, next),
         user.user_id,
         Some((reason.value(), justification.as_deref())),
+        "reason",
         now,
     )
-    .await?
-    {
-        return Err(CaseError::invalid(
-            "reason",
-            "Someone else changed this case's status: look at it again",
-        ));
-    }
+    .await?;
     participants::insert_timeline(
         &mut tx,
         id,
@@ -109,22 +103,16 @@ pub async fn unarchive(
             now.date(),
         )
         .map_err(|e| CaseError::invalid(field_of(&e), e.to_string()))?;
-    if !enrolment::change_status(
+    super::change_status(
         &mut tx,
         id,
-        status.value(),
-        next.value(),
+        (status, next),
         user.user_id,
         Some((reason.value(), Some(&information))),
+        "reason",
         now,
     )
-    .await?
-    {
-        return Err(CaseError::invalid(
-            "reason",
-            "Someone else changed this case's status: look at it again",
-        ));
-    }
+    .await?;
     let line2 = format!("Status: {}", next.display_name());
     participants::insert_timeline(
         &mut tx,
@@ -157,22 +145,7 @@ pub async fn suspend(store: &Store, user: &Principal, id: &str) -> Result<(), Ca
     let next = status
         .suspend()
         .map_err(|e| CaseError::invalid("case", e.to_string()))?;
-    if !enrolment::change_status(
-        &mut tx,
-        id,
-        status.value(),
-        next.value(),
-        user.user_id,
-        None,
-        now,
-    )
-    .await?
-    {
-        return Err(CaseError::invalid(
-            "case",
-            "Someone else changed this case's status: look at it again",
-        ));
-    }
+    super::change_status(&mut tx, id, (status, next), user.user_id, None, "case", now).await?;
     participants::insert_timeline(
         &mut tx,
         id,

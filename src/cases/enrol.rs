@@ -255,22 +255,7 @@ pub async fn confirm_enrolment(store: &Store, user: &Principal, id: &str) -> Res
     if let Some(missing) = data.facts(now.date()).wizard_missing().first() {
         return Err(CaseError::invalid("case", *missing));
     }
-    if !enrolment::change_status(
-        &mut tx,
-        id,
-        status.value(),
-        next.value(),
-        user.user_id,
-        None,
-        now,
-    )
-    .await?
-    {
-        return Err(CaseError::invalid(
-            "case",
-            "Someone else changed this case's status: look at it again",
-        ));
-    }
+    super::change_status(&mut tx, id, (status, next), user.user_id, None, "case", now).await?;
     participants::insert_timeline(
         &mut tx,
         id,

@@ -11,8 +11,10 @@ pub mod ownership;
 pub mod review;
 pub mod submit;
 
+use crate::domain::enrolment::EnrolmentStatus;
 use crate::external::DmsError;
-use crate::store::StoreError;
+use crate::store::{enrolment, StoreError, Tx};
+use time::OffsetDateTime;
 
 /// Why a case operation did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -46,5 +48,26 @@ impl CaseError {
             field,
             message: message.into(),
         }
+    }
+}
+
+/// Moves case `id` from `from` to `to` for `user` (with its history row and optional reason),
+/// or refuses at form field `field` when someone else changed the status first.
+pub(crate) async fn change_status(
+    tx: &mut Tx,
+    id: &str,
+    (from, to): (EnrolmentStatus, EnrolmentStatus),
+    user: i64,
+    reason: Option<(i64, Option<&str>)>,
+    field: &'static str,
+    now: OffsetDateTime,
+) -> Result<(), CaseError> {
+    if enrolment::change_status(tx, id, from.value(), to.value(), user, reason, now).await? {
+        Ok(())
+    } else {
+        Err(CaseError::invalid(
+            field,
+            "Someone else changed this case's status: look at it again",
+        ))
     }
 }

@@ -7,7 +7,7 @@ use crate::accounts::Principal;
 use crate::domain::enrolment::reasons::check_text;
 use crate::live::case_view;
 use crate::store::qa::{self, queue, NewEntry};
-use crate::store::{assessments, enrolment, participants, Store};
+use crate::store::{assessments, participants, Store};
 use time::OffsetDateTime;
 
 /// Submits the case to provider QA, with the justification typed (needed with one red).
@@ -45,22 +45,16 @@ pub async fn submit_to_provider(
     if let Some((latest, _, _)) = &data.assessment {
         assessments::set_justification(&mut tx, latest.id, justification.as_deref()).await?;
     }
-    if !enrolment::change_status(
+    super::change_status(
         &mut tx,
         id,
-        status.value(),
-        next.value(),
+        (status, next),
         user.user_id,
         None,
+        "justification",
         now,
     )
-    .await?
-    {
-        return Err(CaseError::invalid(
-            "justification",
-            "Someone else changed this case's status: look at it again",
-        ));
-    }
+    .await?;
     qa::insert(
         &mut tx,
         &NewEntry {
