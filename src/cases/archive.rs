@@ -43,9 +43,11 @@ pub async fn archive(
     }
     let status = EnrolmentStatus::from_value(state.enrolment_status)
         .ok_or_else(|| CaseError::Internal(format!("unknown status {}", state.enrolment_status)))?;
-    // Transfers are not recorded yet, so no incoming transfer can be open.
+    let transfer_open = crate::store::transfers::open_incoming(&mut tx, id)
+        .await?
+        .is_some();
     let (next, justification) = status
-        .archive(reason, Some(justification), false)
+        .archive(reason, Some(justification), transfer_open)
         .map_err(|e| CaseError::invalid(field_of(&e), e.to_string()))?;
     super::change_status(
         &mut tx,

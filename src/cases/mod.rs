@@ -10,6 +10,7 @@ pub mod notify;
 pub mod ownership;
 pub mod review;
 pub mod submit;
+pub mod transfers;
 
 use crate::domain::enrolment::EnrolmentStatus;
 use crate::external::DmsError;

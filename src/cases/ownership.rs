@@ -19,7 +19,7 @@ use crate::format::full_name;
 use crate::live::case_view;
 use crate::store::enrolment::{self, CaseState};
 use crate::store::ownership::{self, PersonRow};
-use crate::store::{participants, users, Store, StoreError, Tx};
+use crate::store::{participants, transfers, users, Store, StoreError, Tx};
 use time::OffsetDateTime;
 
 /// Gives case `id` to `assignee` (a user id from the form; `None` when nothing was chosen).
@@ -50,10 +50,11 @@ pub async fn reassign(
         }),
         None => None,
     };
-    check_reassign(&facts(&state)?, &user.scope(), candidate.as_ref()).map_err(refused)?;
+    let case = facts(&mut tx, &state).await?;
+    check_reassign(&case, &user.scope(), candidate.as_ref()).map_err(refused)?;
     // check_reassign refuses a missing assignee, so there is one here.
     let person = person.ok_or_else(|| refused(AssignRefusal::NoAssignee))?;
-    change(&mut tx, &state, Some(&person), Some(user.user_id), now).await?;
+    give(&mut tx, &state, Some(&person), Some(user.user_id), now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -65,14 +66,14 @@ pub async fn take(store: &Store, user: &Principal, id: &str) -> Result<(), CaseE
     let state = state_of(&mut tx, id).await?;
     let linked = ownership::location_tenants(&mut tx, state.current_location_id).await?;
     let sees = team_sees_location(user.tenant.as_str(), &linked);
-    check_take(&facts(&state)?, sees).map_err(refused)?;
+    check_take(&facts(&mut tx, &state).await?, sees).map_err(refused)?;
     let me = PersonRow {
         id: user.user_id,
         display_name: user.display_name.clone(),
         tenant_id: user.tenant.as_str().to_owned(),
         status: UserStatus::Active.code().to_owned(),
     };
-    change(&mut tx, &state, Some(&me), Some(user.user_id), now).await?;
+    give(&mut tx, &state, Some(&me), Some(user.user_id), now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -83,14 +84,13 @@ async fn state_of(tx: &mut Tx, id: &str) -> Result<CaseState, CaseError> {
         .ok_or_else(|| CaseError::invalid("case", "This case no longer exists"))
 }
 
-fn facts(state: &CaseState) -> Result<CaseOwnership, CaseError> {
+async fn facts(tx: &mut Tx, state: &CaseState) -> Result<CaseOwnership, CaseError> {
     let status = EnrolmentStatus::from_value(state.enrolment_status)
         .ok_or_else(|| CaseError::Internal(format!("unknown status {}", state.enrolment_status)))?;
     Ok(CaseOwnership {
         status,
         owner: state.owner_id,
-        // Transfers are not recorded yet, so no incoming transfer can be open.
-        incoming_transfer_open: false,
+        incoming_transfer_open: transfers::open_incoming(tx, &state.id).await?.is_some(),
     })
 }
 
@@ -98,8 +98,9 @@ fn refused(refusal: AssignRefusal) -> CaseError {
     CaseError::invalid(refusal.field(), refusal.to_string())
 }
 
-/// Moves the case from its owner in `state` to `to`, if nobody changed the owner since.
-async fn change(
+/// Moves the case from its owner in `state` to `to`, if nobody changed the owner since, and
+/// records the change and publishes the case.
+pub(super) async fn give(
     tx: &mut Tx,
     state: &CaseState,
     to: Option<&PersonRow>,

@@ -17,4 +17,5 @@ pub mod permission;
 pub mod qa;
 pub mod role;
 pub mod tenant;
+pub mod transfer;
 pub mod user;

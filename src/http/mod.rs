@@ -25,6 +25,7 @@ pub mod participant_list;
 pub mod participants;
 pub mod queues;
 pub mod state;
+pub mod transfers;
 pub mod upload;
 
 use actix_web::web::ServiceConfig;
@@ -79,6 +80,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     queues::routes(cfg);
     archive::routes(cfg);
     ownership::routes(cfg);
+    transfers::routes(cfg);
     notifications::routes(cfg);
     feed_refresh::routes(cfg);
     finance::routes(cfg);
@@ -100,6 +102,7 @@ pub fn all_routes() -> Vec<RouteInfo> {
         queues::ROUTES,
         archive::ROUTES,
         ownership::ROUTES,
+        transfers::ROUTES,
         notifications::ROUTES,
         feed_refresh::ROUTES,
         finance::ROUTES,

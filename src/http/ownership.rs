@@ -12,7 +12,7 @@ use crate::cases::ownership;
 use crate::domain::enrolment::EnrolmentStatus;
 use crate::domain::permission::Permission;
 use crate::format::full_name;
-use crate::store::{ownership as rows, users};
+use crate::store::{ownership as rows, transfers, users};
 use actix_web::{web, HttpResponse};
 use cats_views::form::FormErrors;
 use cats_views::pages::ownership::{owner_page, OwnerPage};
@@ -54,6 +54,7 @@ async fn show(
     } else {
         None
     };
+    let transfer = transfers::open_incoming(&mut db, &row.id).await?;
     let content = owner_page(&OwnerPage {
         id: &row.id,
         name: &name,
@@ -61,6 +62,7 @@ async fn show(
         archived: EnrolmentStatus::from_value(row.enrolment_status)
             == Some(EnrolmentStatus::Archived),
         candidates: candidates.as_deref(),
+        transfer: transfer.map(|id| (id, user.roles.has_additional_role())),
         selected,
         errors,
         csrf_token: &user.csrf_token,

@@ -21,6 +21,9 @@ pub fn nav_for(user: &Principal, current: &str) -> Vec<NavLink> {
     {
         links.push(("/queues", "Queues"));
     }
+    if user.roles.has_additional_role() {
+        links.push(("/transfers", "Transfers"));
+    }
     if user.roles.can_administer_users() {
         links.push(("/admin/users", "Users"));
         links.push(("/admin/organisation", "Organisation"));

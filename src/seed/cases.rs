@@ -12,13 +12,15 @@ use crate::domain::assessment::{
 use crate::domain::document::Upload;
 use crate::domain::enrolment::consent::Consent;
 use crate::domain::enrolment::ArchiveReason;
+use crate::domain::location::LocationType;
 use crate::domain::qa::{Decision, FeedbackType, Queue};
-use crate::domain::tenant::TenantId;
+use crate::domain::tenant::{TenantId, TenantScope};
 use crate::external::fake_data::generated;
 use crate::external::DmsClient;
 use crate::store::files::Files;
 use crate::store::ownership as ownership_rows;
 use crate::store::{enrolment, org, qa, users, Store};
+use crate::workflows::feed_refresh::relocate;
 use time::OffsetDateTime;
 
 /// Where a demo case is left.
@@ -125,7 +127,48 @@ pub async fn load(store: &Store, dms: &DmsClient, files: &Files) -> Result<usize
         .await?;
         made += 1;
     }
-    Ok(made)
+    transfer_in(store, dms, &visible, n).await?;
+    Ok(made + 1)
+}
+
+/// A case that moved into provider A's contract and waits there for an owner: made by provider
+/// B's worker for someone the feed places in B's area, then moved (through the feed refresh's
+/// own path) to a prison of A's. `first` is the first generated person not used yet. The feed
+/// still says B, so the nightly refresh moves the case back, as it would a real mistake.
+async fn transfer_in(
+    store: &Store,
+    dms: &DmsClient,
+    a_locations: &[i64],
+    first: u32,
+) -> Result<(), anyhow::Error> {
+    let worker_b = as_user(store, "worker@provider-b.example").await?;
+    let b_locations: Vec<i64> = org::locations_visible(&mut store.db(), &worker_b.scope())
+        .await?
+        .into_iter()
+        .map(|l| l.id)
+        .collect();
+    let to = org::locations_visible(&mut store.db(), &TenantScope::system())
+        .await?
+        .into_iter()
+        .find(|l| {
+            let custody = LocationType::from_code(&l.location_type)
+                .is_some_and(|t| t.is_custody() && t.is_mapped());
+            custody && a_locations.contains(&l.id) && !b_locations.contains(&l.id)
+        })
+        .ok_or_else(|| anyhow::anyhow!("the demo data has no prison of provider A's"))?;
+    for n in first..first + 500 {
+        let person = generated(n).record;
+        let location = create::resolve_location(&mut store.db(), &person).await?;
+        if !b_locations.contains(&location) || a_locations.contains(&location) {
+            continue;
+        }
+        let id = create::create_participant(store, dms, &worker_b, &person.upci)
+            .await
+            .map_err(explain)?;
+        relocate(store, &id, to.id).await?;
+        return Ok(());
+    }
+    anyhow::bail!("no generated person is in provider B's area")
 }
 
 async fn advance(

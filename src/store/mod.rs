@@ -20,6 +20,7 @@ pub mod qa_notes;
 pub mod reference;
 pub mod schema;
 pub mod sessions;
+pub mod transfers;
 pub mod users;
 
 pub use db::{Db, Exec, Pool, Row, Statement, Tx};

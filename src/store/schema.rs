@@ -541,3 +541,39 @@ pub enum OwnershipHistory {
     EndedAt,
     ChangedBy,
 }
+
+/// `incoming_transfers`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum IncomingTransfers {
+    Table,
+    Id,
+    ParticipantId,
+    FromLocationId,
+    ToLocationId,
+    FromContractId,
+    ToContractId,
+    TransferType,
+    MovedAt,
+    CompletedAt,
+    CompletedBy,
+    Dismissed,
+}
+
+/// `outgoing_transfers`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum OutgoingTransfers {
+    Table,
+    Id,
+    ParticipantId,
+    FromLocationId,
+    ToLocationId,
+    FromContractId,
+    ToContractId,
+    TransferType,
+    MovedAt,
+    PreviousOwnerId,
+    PreviousTenantId,
+    Replaced,
+}

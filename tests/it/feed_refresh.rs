@@ -14,7 +14,7 @@ use cats::workflows::feed_refresh::{refresh_case, FeedRefresh, TOPIC};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// One test per backend: `async fn name(app: TestApp, fake: FakeDms)`, the app using the fake;
+/// One test per backend (also used by the transfer tests): `async fn name(app: TestApp, fake: FakeDms)`, the app using the fake;
 /// with `jobs` false the app runs no refresh of its own (the test drives it).
 macro_rules! with_fake {
     ($($name:ident($jobs:expr)),* $(,)?) => {
@@ -50,7 +50,7 @@ with_fake!(
     a_service_error_for_one_case_is_counted_and_the_run_carries_on(false),
 );
 
-async fn start(backend: Backend, jobs: bool) -> Option<(TestApp, FakeDms)> {
+pub(crate) async fn start(backend: Backend, jobs: bool) -> Option<(TestApp, FakeDms)> {
     let fake = cats::external::fake::start("127.0.0.1:0", "", 1000)
         .await
         .expect("fake service starts");
@@ -85,7 +85,7 @@ fn refresher(app: &TestApp, fake: &FakeDms) -> FeedRefresh {
 }
 
 /// Replaces the fake's record.
-async fn put(fake: &FakeDms, record: &OffenderRecord) {
+pub(crate) async fn put(fake: &FakeDms, record: &OffenderRecord) {
     let response = reqwest::Client::new()
         .put(format!("{}/fake/records/{}", fake.url, record.upci))
         .json(record)
@@ -105,7 +105,7 @@ async fn fail(fake: &FakeDms, upci: &str) {
     assert_eq!(response.status(), 204);
 }
 
-fn scenario(upci: &str) -> OffenderRecord {
+pub(crate) fn scenario(upci: &str) -> OffenderRecord {
     scenarios()
         .into_iter()
         .find(|p| p.record.upci == upci)
@@ -131,7 +131,7 @@ async fn rename(fake: &FakeDms, n: u32, last_name: &str) {
     put(fake, &record).await;
 }
 
-async fn count(app: &TestApp, sql: &str) -> i64 {
+pub(crate) async fn count(app: &TestApp, sql: &str) -> i64 {
     app.sql_one(sql).await
 }
 
@@ -153,7 +153,7 @@ async fn last_name(app: &TestApp, id: &str) -> String {
         .last_name
 }
 
-async fn create_case(app: &TestApp) -> crate::support::Client {
+pub(crate) async fn create_case(app: &TestApp) -> crate::support::Client {
     let worker = app.signed_in("worker@provider-a.example").await;
     let search = "/participants/search?identifier=A1234BC&first_name=Dale&last_name=Ashdown&day=27&month=3&year=1985";
     worker

@@ -10,6 +10,7 @@ mod browser_queues;
 mod case_edits;
 mod cli;
 mod enrolment;
+#[macro_use]
 mod feed_refresh;
 mod finance;
 mod jobs;
@@ -26,3 +27,4 @@ mod sign_in;
 mod socket;
 mod supervision;
 mod support;
+mod transfers;

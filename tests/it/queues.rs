@@ -752,7 +752,7 @@ async fn the_first_embedded_start_has_cases_waiting_in_every_queue() {
             .expect("count");
         n
     };
-    assert_eq!(count("SELECT COUNT(*) FROM participants".into()).await, 14);
+    assert_eq!(count("SELECT COUNT(*) FROM participants".into()).await, 15);
     for (queue, open) in [("pqa", 2), ("qa1", 2), ("qa2", 1), ("escalation", 1)] {
         let sql = format!(
             "SELECT COUNT(*) FROM qa_entries WHERE queue = '{queue}' AND completed_at IS NULL"
@@ -789,7 +789,17 @@ async fn the_first_embedded_start_has_cases_waiting_in_every_queue() {
     );
     assert_eq!(
         count("SELECT COUNT(*) FROM participants WHERE owner_id IS NULL".into()).await,
+        2,
+        "one unowned case waiting for someone to take it, and the one that moved in"
+    );
+    assert_eq!(
+        count("SELECT COUNT(DISTINCT t.id) FROM incoming_transfers t JOIN location_tenants lt ON lt.location_id = t.to_location_id WHERE t.completed_at IS NULL AND lt.tenant_id LIKE '1.1.1.%'".into()).await,
         1,
-        "one unowned case, waiting for someone to take it"
+        "a case moved into provider A's contract waits there for an owner"
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM outgoing_transfers WHERE previous_tenant_id LIKE '1.1.2.%' AND NOT replaced".into()).await,
+        1,
+        "provider B sees it left"
     );
 }

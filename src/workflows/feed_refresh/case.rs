@@ -5,6 +5,7 @@
 
 use crate::cases::create::resolve_location;
 use crate::cases::ownership::{record_change, OwnerChange};
+use crate::cases::transfers;
 use crate::domain::enrolment::{ArchiveReason, EnrolmentStatus};
 use crate::domain::feed_refresh::{
     auto_archive_due, compare, owner_after_move, FeedChange, FeedFacts, SyncField,
@@ -77,6 +78,29 @@ pub async fn refresh_case(
     run: Option<i64>,
 ) -> Result<CaseOutcome, StoreError> {
     let feed = fetch(store, dms, id).await?;
+    apply(store, id, run, move |_| feed).await
+}
+
+/// Moves case `id` to `location` as if the feed had said so (the rest of its facts
+/// unchanged): the demo data's way to show a case that moved, through the refresh's own path.
+pub async fn relocate(store: &Store, id: &str, location: i64) -> Result<CaseOutcome, StoreError> {
+    apply(store, id, None, |current| {
+        Ok(FeedFacts {
+            location_id: location,
+            ..current.clone()
+        })
+    })
+    .await
+}
+
+/// Brings case `id` in line with what `feed` makes of its current facts (or records why the
+/// feed could not say).
+async fn apply(
+    store: &Store,
+    id: &str,
+    run: Option<i64>,
+    feed: impl FnOnce(&FeedFacts) -> Result<FeedFacts, String>,
+) -> Result<CaseOutcome, StoreError> {
     let now = OffsetDateTime::now_utc();
     let mut tx = store.begin().await?;
     let Some((row, current)) = rows::sync_row(&mut tx, id).await? else {
@@ -89,6 +113,7 @@ pub async fn refresh_case(
         }
         return Ok(CaseOutcome::Unchanged);
     };
+    let feed = feed(&current);
     let mut changed = false;
     let mut deactivated = row.deactivated_in_feed;
     if let Ok(feed) = &feed {
@@ -125,8 +150,9 @@ pub async fn refresh_case(
     })
 }
 
-/// Records a move in the location history and applies the ownership rule: the owner stays
-/// unless their tenant cannot see the new location, when the case becomes unowned.
+/// Records a move in the location history, raises and closes its transfer entries, and applies
+/// the ownership rule: the owner stays unless their tenant cannot see the new location, when
+/// the case becomes unowned.
 async fn owner_after(
     tx: &mut Tx,
     id: &str,
@@ -139,6 +165,8 @@ async fn owner_after(
         return Ok(owner);
     };
     rows::insert_move(tx, id, from, to, now).await?;
+    let before = owner.as_ref().map(|(o, t)| (*o, t.as_str()));
+    transfers::on_move(tx, id, (from, to), before, now).await?;
     let Some((owner_id, tenant)) = owner else {
         return Ok(None);
     };

@@ -16,3 +16,4 @@ pub mod participant_list;
 pub mod participants;
 pub mod queues;
 pub mod sign_in;
+pub mod transfers;

@@ -15,6 +15,9 @@ pub struct OwnerPage<'a> {
     pub archived: bool,
     /// The user may reassign cases: (user id, name) of who the case can go to.
     pub candidates: Option<&'a [(String, String)]>,
+    /// An incoming transfer waits (its id, and whether the user may process it): until it is
+    /// processed the owner cannot change.
+    pub transfer: Option<(i64, bool)>,
     /// The chosen assignee.
     pub selected: &'a str,
     /// Errors.
@@ -39,6 +42,11 @@ pub fn owner_page(page: &OwnerPage<'_>) -> Markup {
         }
         @if page.archived {
             p { "The case is archived. Unarchive it before changing its owner." }
+        } @else if let Some((transfer, may_process)) = page.transfer {
+            p { "The case moved in the offender data, and its transfer waits to be processed: whoever processes it chooses the owner at the new location. Until then the owner cannot change." }
+            @if may_process {
+                p { a href={ "/transfers/" (transfer) } { "Process the transfer" } }
+            }
         } @else {
             @if page.owner.is_none() {
                 p { "Nobody owns this case. Anyone whose team works at its location can take it." }
