@@ -1,5 +1,5 @@
 //! `cats-bench sync`: how long the external-data refresh takes over `--scale` cases (100,000
-//! by default is the production order; 2,000 here), against the fake offender-data service.
+//! by default, the order of a production nightly run), against the fake offender-data service.
 //! No budget is set for it; it tells how long the nightly run holds its lease.
 //!
 //! The database is seeded in-process with the same code `cats db seed --demo --scale N` runs
@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 #[derive(Debug, clap::Args)]
 pub struct SyncArgs {
     /// Cases to seed and refresh.
-    #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub scale: u32,
     /// Rename every N-th person in the feed before the measured run.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]

@@ -80,7 +80,7 @@ pub async fn visible_incoming(
     let row = rows::incoming(q, transfer)
         .await?
         .ok_or(CaseError::Store(StoreError::NotFound))?;
-    let linked = ownership::location_tenants(q, row.to_location_id).await?;
+    let linked = ownership::location_tenants(q, row.moved.to_location_id).await?;
     if !team_sees_location(user.tenant.as_str(), &linked) {
         return Err(CaseError::Forbidden);
     }
@@ -106,7 +106,7 @@ pub async fn process(
         Some(assignee) => ownership::person(&mut tx, assignee).await?,
         None => None,
     };
-    let linked = ownership::location_tenants(&mut tx, row.to_location_id).await?;
+    let linked = ownership::location_tenants(&mut tx, row.moved.to_location_id).await?;
     let checked = person.as_ref().map(|p| TransferAssignee {
         active: UserStatus::from_code(&p.status) == Some(UserStatus::Active),
         in_scope: TenantId::parse(&p.tenant_id)
@@ -116,16 +116,16 @@ pub async fn process(
     });
     check_process(row.completed_at.is_some(), checked.as_ref()).map_err(refused)?;
     let person = person.ok_or_else(|| refused(TransferRefusal::NoAssignee))?;
-    if !rows::complete_incoming(&mut tx, row.id, Some(user.user_id), false, now).await? {
+    if !rows::complete_incoming(&mut tx, row.moved.id, Some(user.user_id), false, now).await? {
         return Err(refused(TransferRefusal::AlreadyCompleted));
     }
-    let state = enrolment::case_state(&mut tx, &row.participant_id)
+    let state = enrolment::case_state(&mut tx, &row.moved.participant_id)
         .await?
         .ok_or_else(|| CaseError::invalid("transfer", "This case no longer exists"))?;
     let owner_line = format!("Owner: {}", person.display_name);
     participants::insert_timeline(
         &mut tx,
-        &row.participant_id,
+        &row.moved.participant_id,
         "Participant",
         [Some("Incoming transfer processed"), Some(&owner_line), None],
         Some(user.user_id),
@@ -133,13 +133,13 @@ pub async fn process(
     )
     .await?;
     if state.owner_id == Some(person.id) {
-        enrolment::touch(&mut tx, &row.participant_id, now).await?;
-        case_view::publish_in(&mut tx, &row.participant_id, now).await?;
+        enrolment::touch(&mut tx, &row.moved.participant_id, now).await?;
+        case_view::publish_in(&mut tx, &row.moved.participant_id, now).await?;
     } else {
         give(&mut tx, &state, Some(&person), Some(user.user_id), now).await?;
     }
     tx.commit().await?;
-    Ok(row.participant_id)
+    Ok(row.moved.participant_id)
 }
 
 /// Dismisses incoming entry `transfer` of an archived case (Senior Internal only). Returns the
@@ -151,15 +151,16 @@ pub async fn dismiss(store: &Store, user: &Principal, transfer: i64) -> Result<S
     let now = OffsetDateTime::now_utc();
     let mut tx = store.begin().await?;
     let row = visible_incoming(&mut tx, user, transfer).await?;
-    let status = EnrolmentStatus::from_value(row.enrolment_status)
-        .ok_or_else(|| CaseError::Internal(format!("unknown status {}", row.enrolment_status)))?;
+    let status = EnrolmentStatus::from_value(row.moved.enrolment_status).ok_or_else(|| {
+        CaseError::Internal(format!("unknown status {}", row.moved.enrolment_status))
+    })?;
     check_dismiss(row.completed_at.is_some(), status).map_err(refused)?;
-    if !rows::complete_incoming(&mut tx, row.id, Some(user.user_id), true, now).await? {
+    if !rows::complete_incoming(&mut tx, row.moved.id, Some(user.user_id), true, now).await? {
         return Err(refused(TransferRefusal::AlreadyCompleted));
     }
     participants::insert_timeline(
         &mut tx,
-        &row.participant_id,
+        &row.moved.participant_id,
         "Participant",
         [
             Some("Incoming transfer dismissed"),
@@ -170,8 +171,8 @@ pub async fn dismiss(store: &Store, user: &Principal, transfer: i64) -> Result<S
         now,
     )
     .await?;
-    enrolment::touch(&mut tx, &row.participant_id, now).await?;
-    case_view::publish_in(&mut tx, &row.participant_id, now).await?;
+    enrolment::touch(&mut tx, &row.moved.participant_id, now).await?;
+    case_view::publish_in(&mut tx, &row.moved.participant_id, now).await?;
     tx.commit().await?;
-    Ok(row.participant_id)
+    Ok(row.moved.participant_id)
 }

@@ -226,7 +226,7 @@ pub fn scenarios() -> Vec<FakePerson> {
 }
 
 /// A generated person `n` (deterministic): identifiers `G` + 6 digits (NOMIS-like) and `Y` +
-/// 6 digits (CRN-like).
+/// 6 digits (CRN-like); British, but for every 17th, who is Polish.
 pub fn generated(n: u32) -> FakePerson {
     let first = FIRST[(n as usize) % FIRST.len()];
     let last = LAST[(n as usize / FIRST.len()) % LAST.len()];
@@ -234,7 +234,7 @@ pub fn generated(n: u32) -> FakePerson {
     let in_custody = !n.is_multiple_of(3);
     let nomis = format!("G{:06}", n % 1_000_000);
     let crn = format!("Y{:06}", n % 1_000_000);
-    person(
+    let mut generated = person(
         &format!("2{:08}", n),
         first,
         last,
@@ -251,7 +251,12 @@ pub fn generated(n: u32) -> FakePerson {
         in_custody.then(|| PRISONS[(n as usize) % 7]),
         Some(PROBATION[(n as usize) % 2]),
         1,
-    )
+    );
+    // One in 17 is not exempt from right-to-work evidence.
+    if n % 17 == 16 {
+        generated.record.nationality = Some("Polish".to_owned());
+    }
+    generated
 }
 
 /// Matches for a search among `people`: the identifier and date of birth must match and the

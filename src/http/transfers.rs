@@ -15,7 +15,7 @@ use crate::domain::permission::Permission;
 use crate::domain::transfer::TransferType;
 use crate::format::{display_time, full_name};
 use crate::store::ownership;
-use crate::store::transfers::{self as rows, IncomingRow, OutgoingRow};
+use crate::store::transfers::{self as rows, MoveRow};
 use actix_web::{web, HttpResponse};
 use cats_views::form::FormErrors;
 use cats_views::pages::transfers::{process_page, transfers_page, ProcessPage, TransferLine};
@@ -32,20 +32,8 @@ routes! {
 /// How long an outgoing transfer stays listed.
 const OUTGOING_DAYS: i64 = 90;
 
-/// The fields a transfer line shows, from either kind of entry.
-struct Move<'a> {
-    id: i64,
-    participant_id: &'a str,
-    name: (&'a str, Option<&'a str>, &'a str),
-    status: i64,
-    moved_at: OffsetDateTime,
-    from: (i64, Option<&'a str>),
-    to: (i64, Option<&'a str>),
-    kind: i64,
-}
-
-fn line(m: Move<'_>, names: &HashMap<i64, String>) -> TransferLine {
-    let place = |(location, contract): (i64, Option<&str>)| {
+fn line(m: &MoveRow, names: &HashMap<i64, String>) -> TransferLine {
+    let place = |location: i64, contract: Option<&str>| {
         let name = names
             .get(&location)
             .cloned()
@@ -57,49 +45,18 @@ fn line(m: Move<'_>, names: &HashMap<i64, String>) -> TransferLine {
     };
     TransferLine {
         id: m.id,
-        participant_id: m.participant_id.to_owned(),
-        name: full_name(m.name.0, m.name.1, m.name.2),
-        status: EnrolmentStatus::from_value(m.status).map_or("Unknown", |s| s.display_name()),
+        participant_id: m.participant_id.clone(),
+        name: full_name(&m.first_name, m.middle_name.as_deref(), &m.last_name),
+        status: EnrolmentStatus::from_value(m.enrolment_status)
+            .map_or("Unknown", |s| s.display_name()),
         moved: display_time(Some(m.moved_at)),
-        from: place(m.from),
-        to: place(m.to),
-        kind: i16::try_from(m.kind)
+        from: place(m.from_location_id, m.from_contract_id.as_deref()),
+        to: place(m.to_location_id, m.to_contract_id.as_deref()),
+        kind: i16::try_from(m.transfer_type)
             .ok()
             .and_then(TransferType::from_value)
             .map_or("Unknown", |t| t.display_name()),
     }
-}
-
-fn incoming_line(r: &IncomingRow, names: &HashMap<i64, String>) -> TransferLine {
-    line(
-        Move {
-            id: r.id,
-            participant_id: &r.participant_id,
-            name: (&r.first_name, r.middle_name.as_deref(), &r.last_name),
-            status: r.enrolment_status,
-            moved_at: r.moved_at,
-            from: (r.from_location_id, r.from_contract_id.as_deref()),
-            to: (r.to_location_id, r.to_contract_id.as_deref()),
-            kind: r.transfer_type,
-        },
-        names,
-    )
-}
-
-fn outgoing_line(r: &OutgoingRow, names: &HashMap<i64, String>) -> TransferLine {
-    line(
-        Move {
-            id: r.id,
-            participant_id: &r.participant_id,
-            name: (&r.first_name, r.middle_name.as_deref(), &r.last_name),
-            status: r.enrolment_status,
-            moved_at: r.moved_at,
-            from: (r.from_location_id, r.from_contract_id.as_deref()),
-            to: (r.to_location_id, r.to_contract_id.as_deref()),
-            kind: r.transfer_type,
-        },
-        names,
-    )
 }
 
 /// `GET /transfers`.
@@ -115,8 +72,8 @@ pub async fn list(
     let incoming = rows::incoming_in_scope(&mut db, &user.scope()).await?;
     let since = OffsetDateTime::now_utc() - Duration::days(OUTGOING_DAYS);
     let outgoing = rows::outgoing_in_scope(&mut db, &user.scope(), since).await?;
-    let incoming: Vec<_> = incoming.iter().map(|r| incoming_line(r, &names)).collect();
-    let outgoing: Vec<_> = outgoing.iter().map(|r| outgoing_line(r, &names)).collect();
+    let incoming: Vec<_> = incoming.iter().map(|r| line(&r.moved, &names)).collect();
+    let outgoing: Vec<_> = outgoing.iter().map(|r| line(r, &names)).collect();
     let content = transfers_page(&incoming, &outgoing);
     Ok(render(&state, &user, "Transfers", "/transfers", content).await)
 }
@@ -131,7 +88,7 @@ async fn show(
     let mut db = state.store.db();
     let row = transfers::visible_incoming(&mut db, user, transfer).await?;
     let names = crate::store::org::location_names(&mut db).await?;
-    let linked = ownership::location_tenants(&mut db, row.to_location_id).await?;
+    let linked = ownership::location_tenants(&mut db, row.moved.to_location_id).await?;
     let people = ownership::candidates(&mut db, &user.scope(), &linked).await?;
     let mut candidates = vec![(String::new(), "Choose a person".to_owned())];
     candidates.extend(
@@ -145,8 +102,8 @@ async fn show(
         .filter(|s| candidates.iter().any(|(id, _)| id == s))
         .unwrap_or_default();
     let archived =
-        EnrolmentStatus::from_value(row.enrolment_status) == Some(EnrolmentStatus::Archived);
-    let line = incoming_line(&row, &names);
+        EnrolmentStatus::from_value(row.moved.enrolment_status) == Some(EnrolmentStatus::Archived);
+    let line = line(&row.moved, &names);
     let content = process_page(&ProcessPage {
         line: &line,
         completed: row.completed_at.is_some(),
@@ -185,7 +142,7 @@ pub async fn process(
     let who = user.clone();
     let outcome = state
         .cases
-        .run(&row.participant_id, move |store| async move {
+        .run(&row.moved.participant_id, move |store| async move {
             transfers::process(&store, &who, transfer, assignee).await
         })
         .await;
@@ -210,7 +167,7 @@ pub async fn dismiss(
     let who = user.clone();
     let outcome = state
         .cases
-        .run(&row.participant_id, move |store| async move {
+        .run(&row.moved.participant_id, move |store| async move {
             transfers::dismiss(&store, &who, transfer).await
         })
         .await;

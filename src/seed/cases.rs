@@ -11,7 +11,7 @@ use crate::domain::assessment::{
 };
 use crate::domain::document::Upload;
 use crate::domain::enrolment::consent::Consent;
-use crate::domain::enrolment::ArchiveReason;
+use crate::domain::enrolment::{right_to_work, ArchiveReason};
 use crate::domain::location::LocationType;
 use crate::domain::qa::{Decision, FeedbackType, Queue};
 use crate::domain::tenant::{TenantId, TenantScope};
@@ -19,8 +19,10 @@ use crate::external::fake_data::generated;
 use crate::external::DmsClient;
 use crate::store::files::Files;
 use crate::store::ownership as ownership_rows;
+use crate::store::schema::Participants;
 use crate::store::{enrolment, org, qa, users, Store};
-use crate::workflows::feed_refresh::relocate;
+use crate::workflows::feed_refresh::{deactivate, relocate};
+use sea_query::ExprTrait;
 use time::OffsetDateTime;
 
 /// Where a demo case is left.
@@ -29,9 +31,14 @@ enum Stage {
     Identified,
     ReadyToSubmit,
     AtProviderQa,
+    /// At provider QA, deactivated in the feed more than 30 days ago: PQA accept is refused.
+    DeactivatedAtProviderQa,
     AtQa1,
     AtQa1Claimed,
     AtQa2,
+    /// At QA2 for someone whose nationality needs right-to-work evidence, with none: QA2
+    /// accept sends it back to provider QA.
+    AtQa2WithoutRightToWork,
     AtEscalation,
     Approved,
     /// Enrolling with a scored assessment that has no red pathway, so cannot be submitted.
@@ -42,15 +49,17 @@ enum Stage {
 }
 
 /// The stages, in the order the cases are made.
-const STAGES: [Stage; 14] = [
+const STAGES: [Stage; 16] = [
     Stage::Identified,
     Stage::ReadyToSubmit,
     Stage::ReadyToSubmit,
     Stage::AtProviderQa,
     Stage::AtProviderQa,
+    Stage::DeactivatedAtProviderQa,
     Stage::AtQa1,
     Stage::AtQa1Claimed,
     Stage::AtQa2,
+    Stage::AtQa2WithoutRightToWork,
     Stage::AtEscalation,
     Stage::Approved,
     Stage::Ineligible,
@@ -114,6 +123,15 @@ pub async fn load(store: &Store, dms: &DmsClient, files: &Files) -> Result<usize
         n += 1;
         let location = create::resolve_location(&mut store.db(), &person).await?;
         if !visible.contains(&location) {
+            continue;
+        }
+        // Only the stage about missing evidence gets someone who needs it: the others go
+        // through QA2 accept, which would send such a case back.
+        let needs_evidence = right_to_work::is_required(
+            person.nationality.as_deref(),
+            crate::live::case_view::right_to_work_exempt(),
+        );
+        if needs_evidence != (STAGES[made] == Stage::AtQa2WithoutRightToWork) {
             continue;
         }
         advance(
@@ -246,6 +264,9 @@ async fn advance(
     if stage == Stage::AtProviderQa {
         return Ok(());
     }
+    if stage == Stage::DeactivatedAtProviderQa {
+        return deactivated_long_ago(store, &id).await;
+    }
     let accept = Decision::Accept {
         feedback: FeedbackType::NoFeedback,
         message: None,
@@ -266,7 +287,7 @@ async fn advance(
         return Ok(());
     }
     decide(store, "qa.officer@justice.gov.uk", &id, Queue::Qa1, &accept).await?;
-    if stage == Stage::AtQa2 {
+    if matches!(stage, Stage::AtQa2 | Stage::AtQa2WithoutRightToWork) {
         return Ok(());
     }
     if stage == Stage::AtEscalation {
@@ -288,6 +309,23 @@ async fn advance(
             .await
             .map_err(explain)?;
     }
+    Ok(())
+}
+
+/// Deactivates the case through the refresh's own path, then dates that 45 days back, as if
+/// the feed had said so then. (The fake feed still has the person active, so a later refresh
+/// makes the case active again.)
+async fn deactivated_long_ago(store: &Store, id: &str) -> Result<(), anyhow::Error> {
+    deactivate(store, id).await?;
+    let long_ago = OffsetDateTime::now_utc().date() - time::Duration::days(45);
+    let update = sea_query::Query::update()
+        .table(Participants::Table)
+        .value(Participants::DeactivatedInFeed, long_ago)
+        .and_where(sea_query::Expr::col(Participants::Id).eq(id))
+        .to_owned();
+    let mut tx = store.begin().await?;
+    tx.execute(&update).await?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -207,9 +207,9 @@ pub async fn insert_outgoing(
     Ok(())
 }
 
-/// One incoming entry with the case it is about, for the lists and the process page.
+/// A move as both kinds of entry list it, with the case it is about.
 #[derive(Debug, Clone, sqlx::FromRow)]
-pub struct IncomingRow {
+pub struct MoveRow {
     /// Entry id.
     pub id: i64,
     /// The case.
@@ -222,8 +222,6 @@ pub struct IncomingRow {
     pub last_name: String,
     /// The case's enrolment status value.
     pub enrolment_status: i64,
-    /// The case's owner now.
-    pub owner_id: Option<i64>,
     /// From location.
     pub from_location_id: i64,
     /// To location.
@@ -236,36 +234,53 @@ pub struct IncomingRow {
     pub transfer_type: i64,
     /// When the move happened.
     pub moved_at: OffsetDateTime,
+}
+
+/// One incoming entry, for the list and the process page.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct IncomingRow {
+    /// The move.
+    #[sqlx(flatten)]
+    pub moved: MoveRow,
+    /// The case's owner now.
+    pub owner_id: Option<i64>,
     /// When it was dealt with.
     pub completed_at: Option<OffsetDateTime>,
 }
 
-fn incoming_select() -> SelectStatement {
+/// The columns of a [`MoveRow`] from `table` (either kind of entry: the two tables name these
+/// columns alike) joined to its case.
+fn moves_from<T: sea_query::Iden + Copy + 'static>(table: T) -> SelectStatement {
+    use IncomingTransfers as Col;
     Query::select()
-        .column((IncomingTransfers::Table, IncomingTransfers::Id))
-        .column((IncomingTransfers::Table, IncomingTransfers::ParticipantId))
+        .column((table, Col::Id))
+        .column((table, Col::ParticipantId))
         .columns([
             (Participants::Table, Participants::FirstName),
             (Participants::Table, Participants::MiddleName),
             (Participants::Table, Participants::LastName),
             (Participants::Table, Participants::EnrolmentStatus),
-            (Participants::Table, Participants::OwnerId),
         ])
         .columns([
-            (IncomingTransfers::Table, IncomingTransfers::FromLocationId),
-            (IncomingTransfers::Table, IncomingTransfers::ToLocationId),
-            (IncomingTransfers::Table, IncomingTransfers::FromContractId),
-            (IncomingTransfers::Table, IncomingTransfers::ToContractId),
-            (IncomingTransfers::Table, IncomingTransfers::TransferType),
-            (IncomingTransfers::Table, IncomingTransfers::MovedAt),
-            (IncomingTransfers::Table, IncomingTransfers::CompletedAt),
+            (table, Col::FromLocationId),
+            (table, Col::ToLocationId),
+            (table, Col::FromContractId),
+            (table, Col::ToContractId),
+            (table, Col::TransferType),
+            (table, Col::MovedAt),
         ])
-        .from(IncomingTransfers::Table)
+        .from(table)
         .inner_join(
             Participants::Table,
-            Expr::col((Participants::Table, Participants::Id))
-                .equals((IncomingTransfers::Table, IncomingTransfers::ParticipantId)),
+            Expr::col((Participants::Table, Participants::Id)).equals((table, Col::ParticipantId)),
         )
+        .to_owned()
+}
+
+fn incoming_select() -> SelectStatement {
+    moves_from(IncomingTransfers::Table)
+        .column((Participants::Table, Participants::OwnerId))
+        .column((IncomingTransfers::Table, IncomingTransfers::CompletedAt))
         .to_owned()
 }
 
@@ -306,65 +321,14 @@ pub async fn incoming_in_scope(
     q.all(&query).await
 }
 
-/// One outgoing entry with the case it is about.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct OutgoingRow {
-    /// Entry id.
-    pub id: i64,
-    /// The case.
-    pub participant_id: String,
-    /// First name.
-    pub first_name: String,
-    /// Middle name.
-    pub middle_name: Option<String>,
-    /// Last name.
-    pub last_name: String,
-    /// The case's enrolment status value.
-    pub enrolment_status: i64,
-    /// From location.
-    pub from_location_id: i64,
-    /// To location.
-    pub to_location_id: i64,
-    /// The contract left.
-    pub from_contract_id: Option<String>,
-    /// The contract entered.
-    pub to_contract_id: Option<String>,
-    /// Stored transfer type.
-    pub transfer_type: i64,
-    /// When the move happened.
-    pub moved_at: OffsetDateTime,
-}
-
 /// Outgoing entries not replaced, of moves since `since`, whose previous owner's tenant is in
 /// `scope`: the cases that left the user's organisation lately; newest first.
 pub async fn outgoing_in_scope(
     q: &mut impl Exec,
     scope: &TenantScope,
     since: OffsetDateTime,
-) -> Result<Vec<OutgoingRow>, StoreError> {
-    let query = Query::select()
-        .column((OutgoingTransfers::Table, OutgoingTransfers::Id))
-        .column((OutgoingTransfers::Table, OutgoingTransfers::ParticipantId))
-        .columns([
-            (Participants::Table, Participants::FirstName),
-            (Participants::Table, Participants::MiddleName),
-            (Participants::Table, Participants::LastName),
-            (Participants::Table, Participants::EnrolmentStatus),
-        ])
-        .columns([
-            (OutgoingTransfers::Table, OutgoingTransfers::FromLocationId),
-            (OutgoingTransfers::Table, OutgoingTransfers::ToLocationId),
-            (OutgoingTransfers::Table, OutgoingTransfers::FromContractId),
-            (OutgoingTransfers::Table, OutgoingTransfers::ToContractId),
-            (OutgoingTransfers::Table, OutgoingTransfers::TransferType),
-            (OutgoingTransfers::Table, OutgoingTransfers::MovedAt),
-        ])
-        .from(OutgoingTransfers::Table)
-        .inner_join(
-            Participants::Table,
-            Expr::col((Participants::Table, Participants::Id))
-                .equals((OutgoingTransfers::Table, OutgoingTransfers::ParticipantId)),
-        )
+) -> Result<Vec<MoveRow>, StoreError> {
+    let query = moves_from(OutgoingTransfers::Table)
         .and_where(Expr::col((OutgoingTransfers::Table, OutgoingTransfers::Replaced)).eq(false))
         .and_where(Expr::col((OutgoingTransfers::Table, OutgoingTransfers::MovedAt)).gt(since))
         .and_where(

@@ -752,8 +752,8 @@ async fn the_first_embedded_start_has_cases_waiting_in_every_queue() {
             .expect("count");
         n
     };
-    assert_eq!(count("SELECT COUNT(*) FROM participants".into()).await, 15);
-    for (queue, open) in [("pqa", 2), ("qa1", 2), ("qa2", 1), ("escalation", 1)] {
+    assert_eq!(count("SELECT COUNT(*) FROM participants".into()).await, 17);
+    for (queue, open) in [("pqa", 3), ("qa1", 2), ("qa2", 2), ("escalation", 1)] {
         let sql = format!(
             "SELECT COUNT(*) FROM qa_entries WHERE queue = '{queue}' AND completed_at IS NULL"
         );
@@ -762,6 +762,16 @@ async fn the_first_embedded_start_has_cases_waiting_in_every_queue() {
     assert_eq!(
         count("SELECT COUNT(*) FROM qa_entries WHERE queue = 'qa1' AND completed_at IS NULL AND claimed_by IS NOT NULL".into()).await,
         1
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM qa_entries q JOIN participants p ON p.id = q.participant_id WHERE q.queue = 'pqa' AND q.completed_at IS NULL AND p.deactivated_in_feed < date('now', '-30 days')".into()).await,
+        1,
+        "one case at provider QA was deactivated in the feed over 30 days ago"
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM qa_entries q JOIN participants p ON p.id = q.participant_id WHERE q.queue = 'qa2' AND q.completed_at IS NULL AND p.nationality NOT IN ('British', 'Irish') AND NOT EXISTS (SELECT 1 FROM right_to_work r WHERE r.participant_id = p.id)".into()).await,
+        1,
+        "one case at QA2 needs right-to-work evidence and has none"
     );
     assert_eq!(
         count("SELECT COUNT(*) FROM participants WHERE enrolment_status = 3".into()).await,
