@@ -157,3 +157,25 @@ pub async fn pending(db: &mut Db<'_>) -> Result<u64, StoreError> {
     let (count,): (i64,) = db.fetch_one(&query).await?;
     Ok(u64::try_from(count).unwrap_or(0))
 }
+
+/// Deletes up to `limit` events published before `before`, oldest first; returns how many.
+/// Events never published (failing deliveries) are kept, whatever their age, so an
+/// administrator can still see them.
+pub async fn prune_published(
+    db: &mut Db<'_>,
+    before: OffsetDateTime,
+    limit: u64,
+) -> Result<u64, StoreError> {
+    let oldest = Query::select()
+        .column(Outbox::Id)
+        .from(Outbox::Table)
+        .and_where(Expr::col(Outbox::PublishedAt).lt(before))
+        .order_by(Outbox::Id, sea_query::Order::Asc)
+        .limit(limit)
+        .to_owned();
+    let delete = Query::delete()
+        .from_table(Outbox::Table)
+        .and_where(Expr::col(Outbox::Id).in_subquery(oldest))
+        .to_owned();
+    db.execute(&delete).await
+}

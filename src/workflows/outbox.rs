@@ -3,7 +3,8 @@
 //! committing instance (an in-process signal relayed by [`relay`], or PostgreSQL `NOTIFY` from
 //! any instance), and polls as a backstop, so a crash between commit and publish delays an
 //! event, never loses it.
-//! A failed publish is retried with backoff and stays visible in the table.
+//! A failed publish is retried with backoff and stays visible in the table; published events
+//! are deleted after a day.
 
 use crate::store::{outbox, Store};
 use bytes::Bytes;
@@ -17,6 +18,26 @@ use tokio::sync::Notify;
 const POLL: Duration = Duration::from_secs(1);
 /// Events per read.
 const BATCH: u64 = 200;
+/// How long a published event is kept. Pages recover from the topics' own history, never from
+/// the outbox, so a published row only serves someone looking into a problem.
+const KEEP_PUBLISHED: time::Duration = time::Duration::hours(24);
+/// How often published events past [`KEEP_PUBLISHED`] are deleted.
+const PRUNE_EVERY: Duration = Duration::from_secs(600);
+/// Rows per delete statement, so a large backlog never holds a long write lock.
+const PRUNE_BATCH: u64 = 5_000;
+
+/// Deletes the events published more than [`KEEP_PUBLISHED`] ago, in batches; returns how many.
+pub async fn prune(store: &Store) -> Result<u64, anyhow::Error> {
+    let before = OffsetDateTime::now_utc() - KEEP_PUBLISHED;
+    let mut deleted = 0;
+    loop {
+        let n = outbox::prune_published(&mut store.db(), before, PRUNE_BATCH).await?;
+        deleted += n;
+        if n < PRUNE_BATCH {
+            return Ok(deleted);
+        }
+    }
+}
 
 /// Publishes every due event; returns how many were published.
 pub async fn drain(store: &Store, hub: &Hub) -> Result<usize, anyhow::Error> {
@@ -94,9 +115,19 @@ pub async fn run(store: Store, hub: Hub, wake: Arc<Notify>, postgres_url: Option
         },
         None => None,
     };
+    // The first prune waits one period: start-up has enough to do.
+    let mut next_prune = tokio::time::Instant::now() + PRUNE_EVERY;
     loop {
         if let Err(error) = drain(&store, &hub).await {
             tracing::error!(error = %format!("{error:#}"), "outbox dispatch failed");
+        }
+        if tokio::time::Instant::now() >= next_prune {
+            next_prune = tokio::time::Instant::now() + PRUNE_EVERY;
+            match prune(&store).await {
+                Ok(0) => {}
+                Ok(deleted) => tracing::info!(deleted, "outbox: old published events deleted"),
+                Err(error) => tracing::warn!(error = %format!("{error:#}"), "outbox: prune failed"),
+            }
         }
         let heard = async {
             match listener.as_mut() {

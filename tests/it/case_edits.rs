@@ -12,6 +12,7 @@ on_both_databases!(
     an_edit_to_a_field_someone_else_changed_is_a_conflict_shown_at_the_field,
     bad_values_are_refused_at_their_field_and_change_nothing,
     another_tenant_cannot_edit_the_case,
+    published_events_are_deleted_after_a_day_and_undelivered_ones_kept,
 );
 
 const CASE: &str = "1CATS0001";
@@ -256,4 +257,36 @@ async fn an_event_left_in_the_outbox_is_published_by_the_dispatcher() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert_eq!(pending, 0, "marked published");
+}
+
+async fn published_events_are_deleted_after_a_day_and_undelivered_ones_kept(app: TestApp) {
+    // Written straight to the table, with times far from now so the running dispatcher
+    // leaves them alone: one published long ago, one published "later", one never delivered.
+    app.sql(
+        "INSERT INTO outbox (topic, payload, created_at, published_at, attempts, next_attempt_at, last_error) VALUES \
+         ('test:old', '{}', '2020-01-01 00:00:00+00:00', '2020-01-01 00:00:01+00:00', 0, '2020-01-01 00:00:00+00:00', NULL), \
+         ('test:recent', '{}', '2020-01-01 00:00:00+00:00', '2999-01-01 00:00:00+00:00', 0, '2020-01-01 00:00:00+00:00', NULL), \
+         ('test:failing', '{}', '2020-01-01 00:00:00+00:00', NULL, 9, '2999-01-01 00:00:00+00:00', 'bus down');",
+    )
+    .await;
+    let deleted = cats::workflows::outbox::prune(&app.store)
+        .await
+        .expect("prune");
+    assert_eq!(deleted, 1);
+    let left = |topic: &'static str| {
+        let app = &app;
+        async move {
+            app.sql_one(&format!(
+                "SELECT COUNT(*) FROM outbox WHERE topic = '{topic}'"
+            ))
+            .await
+        }
+    };
+    assert_eq!(
+        left("test:old").await,
+        0,
+        "published over a day ago: deleted"
+    );
+    assert_eq!(left("test:recent").await, 1);
+    assert_eq!(left("test:failing").await, 1, "never delivered: kept");
 }
