@@ -759,57 +759,22 @@ async fn the_first_embedded_start_has_cases_waiting_in_every_queue() {
         );
         assert_eq!(count(sql).await, open, "open {queue} entries");
     }
-    assert_eq!(
-        count("SELECT COUNT(*) FROM qa_entries WHERE queue = 'qa1' AND completed_at IS NULL AND claimed_by IS NOT NULL".into()).await,
-        1
-    );
-    assert_eq!(
-        count("SELECT COUNT(*) FROM qa_entries q JOIN participants p ON p.id = q.participant_id WHERE q.queue = 'pqa' AND q.completed_at IS NULL AND p.deactivated_in_feed < date('now', '-30 days')".into()).await,
-        1,
-        "one case at provider QA was deactivated in the feed over 30 days ago"
-    );
-    assert_eq!(
-        count("SELECT COUNT(*) FROM qa_entries q JOIN participants p ON p.id = q.participant_id WHERE q.queue = 'qa2' AND q.completed_at IS NULL AND p.nationality NOT IN ('British', 'Irish') AND NOT EXISTS (SELECT 1 FROM right_to_work r WHERE r.participant_id = p.id)".into()).await,
-        1,
-        "one case at QA2 needs right-to-work evidence and has none"
-    );
-    assert_eq!(
-        count("SELECT COUNT(*) FROM participants WHERE enrolment_status = 3".into()).await,
-        1,
-        "one approved case"
-    );
-    assert_eq!(
-        count("SELECT COUNT(*) FROM participants WHERE enrolment_status = 6".into()).await,
-        3,
-        "two ready to submit and one whose assessment makes them ineligible"
-    );
-    assert_eq!(
-        count("SELECT COUNT(*) FROM participants p WHERE enrolment_status = 6 AND NOT EXISTS (SELECT 1 FROM assessment_scores s JOIN assessments a ON a.id = s.assessment_id WHERE a.participant_id = p.id AND s.score < 10)".into()).await,
-        1,
-        "the ineligible case has no red pathway"
-    );
-    for (status, what) in [(4, "archived"), (5, "dormant")] {
-        let sql = format!("SELECT COUNT(*) FROM participants WHERE enrolment_status = {status}");
-        assert_eq!(count(sql).await, 1, "one {what} case");
+    // (what the demo data must hold, how many, the query that counts it)
+    let expected = [
+        ("one QA1 entry being reviewed", 1, "SELECT COUNT(*) FROM qa_entries WHERE queue = 'qa1' AND completed_at IS NULL AND claimed_by IS NOT NULL"),
+        ("one case at provider QA deactivated in the feed over 30 days ago", 1, "SELECT COUNT(*) FROM qa_entries q JOIN participants p ON p.id = q.participant_id WHERE q.queue = 'pqa' AND q.completed_at IS NULL AND p.deactivated_in_feed < date('now', '-30 days')"),
+        ("one case at QA2 needing right-to-work evidence, with none", 1, "SELECT COUNT(*) FROM qa_entries q JOIN participants p ON p.id = q.participant_id WHERE q.queue = 'qa2' AND q.completed_at IS NULL AND p.nationality NOT IN ('British', 'Irish') AND NOT EXISTS (SELECT 1 FROM right_to_work r WHERE r.participant_id = p.id)"),
+        ("one approved case", 1, "SELECT COUNT(*) FROM participants WHERE enrolment_status = 3"),
+        ("two ready to submit and one ineligible", 3, "SELECT COUNT(*) FROM participants WHERE enrolment_status = 6"),
+        ("the ineligible case has no red pathway", 1, "SELECT COUNT(*) FROM participants p WHERE enrolment_status = 6 AND NOT EXISTS (SELECT 1 FROM assessment_scores s JOIN assessments a ON a.id = s.assessment_id WHERE a.participant_id = p.id AND s.score < 10)"),
+        ("one archived case", 1, "SELECT COUNT(*) FROM participants WHERE enrolment_status = 4"),
+        ("one dormant case", 1, "SELECT COUNT(*) FROM participants WHERE enrolment_status = 5"),
+        ("the archived case keeps its history", 2, "SELECT COUNT(*) FROM enrolment_history h JOIN participants p ON p.id = h.participant_id WHERE p.enrolment_status = 4"),
+        ("one unowned case to take, and the one that moved in", 2, "SELECT COUNT(*) FROM participants WHERE owner_id IS NULL"),
+        ("a case moved into provider A's contract waits there for an owner", 1, "SELECT COUNT(DISTINCT t.id) FROM incoming_transfers t JOIN location_tenants lt ON lt.location_id = t.to_location_id WHERE t.completed_at IS NULL AND lt.tenant_id LIKE '1.1.1.%'"),
+        ("provider B sees it left", 1, "SELECT COUNT(*) FROM outgoing_transfers WHERE previous_tenant_id LIKE '1.1.2.%' AND NOT replaced"),
+    ];
+    for (what, n, sql) in expected {
+        assert_eq!(count(sql.into()).await, n, "{what}");
     }
-    assert_eq!(
-        count("SELECT COUNT(*) FROM enrolment_history h JOIN participants p ON p.id = h.participant_id WHERE p.enrolment_status = 4".into()).await,
-        2,
-        "the archived case keeps its history"
-    );
-    assert_eq!(
-        count("SELECT COUNT(*) FROM participants WHERE owner_id IS NULL".into()).await,
-        2,
-        "one unowned case waiting for someone to take it, and the one that moved in"
-    );
-    assert_eq!(
-        count("SELECT COUNT(DISTINCT t.id) FROM incoming_transfers t JOIN location_tenants lt ON lt.location_id = t.to_location_id WHERE t.completed_at IS NULL AND lt.tenant_id LIKE '1.1.1.%'".into()).await,
-        1,
-        "a case moved into provider A's contract waits there for an owner"
-    );
-    assert_eq!(
-        count("SELECT COUNT(*) FROM outgoing_transfers WHERE previous_tenant_id LIKE '1.1.2.%' AND NOT replaced".into()).await,
-        1,
-        "provider B sees it left"
-    );
 }
