@@ -16,6 +16,7 @@ use crate::domain::transfer::{
 };
 use crate::domain::user::UserStatus;
 use crate::live::case_view;
+use crate::live::transfers::publish_transfers_in;
 use crate::store::transfers::{self as rows, IncomingRow, NewTransfer};
 use crate::store::{enrolment, ownership, participants, Store, StoreError, Tx};
 use time::OffsetDateTime;
@@ -53,6 +54,13 @@ pub async fn on_move(
     }
     if plan.incoming {
         rows::insert_incoming(tx, &transfer).await?;
+    }
+    let changed = plan.incoming
+        || plan.outgoing
+        || plan.complete_incoming.is_some()
+        || !plan.replace.is_empty();
+    if changed {
+        publish_transfers_in(tx, now).await?;
     }
     Ok(())
 }
@@ -132,6 +140,7 @@ pub async fn process(
         now,
     )
     .await?;
+    publish_transfers_in(&mut tx, now).await?;
     if state.owner_id == Some(person.id) {
         enrolment::touch(&mut tx, &row.moved.participant_id, now).await?;
         case_view::publish_in(&mut tx, &row.moved.participant_id, now).await?;
@@ -173,6 +182,7 @@ pub async fn dismiss(store: &Store, user: &Principal, transfer: i64) -> Result<S
     .await?;
     enrolment::touch(&mut tx, &row.moved.participant_id, now).await?;
     case_view::publish_in(&mut tx, &row.moved.participant_id, now).await?;
+    publish_transfers_in(&mut tx, now).await?;
     tx.commit().await?;
     Ok(row.moved.participant_id)
 }

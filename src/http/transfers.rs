@@ -1,11 +1,12 @@
 //! Transfers: the list of incoming and outgoing transfers for the user's organisation, and
 //! processing (or dismissing) one incoming transfer. Users with an additional role (any but
 //! Finance) whose organisation works at the destination act on incoming transfers; the
-//! commands check every rule again.
+//! commands check every rule again. Both pages follow the transfers topic, so a transfer raised
+//! or dealt with elsewhere shows at once.
 
 use super::current_user::{CurrentUser, Protected};
 use super::error::{case_form_errors, HttpError};
-use super::page::{form_response, render, see_other};
+use super::page::{form_response, render_with_topics, see_other, topic_now};
 use super::routes;
 use super::state::AppState;
 use crate::accounts::Principal;
@@ -14,6 +15,7 @@ use crate::domain::enrolment::EnrolmentStatus;
 use crate::domain::permission::Permission;
 use crate::domain::transfer::TransferType;
 use crate::format::{display_time, full_name};
+use crate::live::topics::TRANSFERS_TOPIC;
 use crate::store::ownership;
 use crate::store::transfers::{self as rows, MoveRow};
 use actix_web::{web, HttpResponse};
@@ -67,6 +69,8 @@ pub async fn list(
     if !user.roles.has_additional_role() {
         return Err(HttpError::Forbidden);
     }
+    // The position is taken before the lists are read, so a change in between is replayed.
+    let topic = topic_now(&state, TRANSFERS_TOPIC).await?;
     let mut db = state.store.db();
     let names = crate::store::org::location_names(&mut db).await?;
     let incoming = rows::incoming_in_scope(&mut db, &user.scope()).await?;
@@ -75,7 +79,7 @@ pub async fn list(
     let incoming: Vec<_> = incoming.iter().map(|r| line(&r.moved, &names)).collect();
     let outgoing: Vec<_> = outgoing.iter().map(|r| line(r, &names)).collect();
     let content = transfers_page(&incoming, &outgoing);
-    Ok(render(&state, &user, "Transfers", "/transfers", content).await)
+    Ok(render_with_topics(&state, &user, "Transfers", "/transfers", content, &[topic]).await)
 }
 
 async fn show(
@@ -85,6 +89,7 @@ async fn show(
     selected: Option<String>,
     errors: &FormErrors,
 ) -> Result<HttpResponse, HttpError> {
+    let topic = topic_now(state, TRANSFERS_TOPIC).await?;
     let mut db = state.store.db();
     let row = transfers::visible_incoming(&mut db, user, transfer).await?;
     let names = crate::store::org::location_names(&mut db).await?;
@@ -115,7 +120,15 @@ async fn show(
     });
     Ok(form_response(
         errors,
-        render(state, user, "Process a transfer", "/transfers", content).await,
+        render_with_topics(
+            state,
+            user,
+            "Process a transfer",
+            "/transfers",
+            content,
+            &[topic],
+        )
+        .await,
     ))
 }
 

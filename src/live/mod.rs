@@ -7,3 +7,4 @@ pub mod fragments;
 pub mod gate;
 pub mod queues;
 pub mod topics;
+pub mod transfers;

@@ -27,6 +27,9 @@ pub fn case_topic(participant: &str) -> String {
 /// permission-checked request.
 pub const QUEUES_TOPIC: &str = "qa:queues";
 
+/// The transfers' topic: like the queues', its events only name page parts to fetch again.
+pub const TRANSFERS_TOPIC: &str = "transfers";
+
 /// The case a topic is about, if it is a case topic.
 pub fn case_of(topic: &str) -> Option<&str> {
     topic.strip_prefix("case:").filter(|id| !id.is_empty())
@@ -41,7 +44,7 @@ pub fn may_join(user_id: i64, tenant: &TenantId, topic: &str) -> bool {
     if let Some(id) = topic.strip_prefix("tenant:") {
         return id == tenant.as_str();
     }
-    topic == QUEUES_TOPIC
+    topic == QUEUES_TOPIC || topic == TRANSFERS_TOPIC
 }
 
 #[cfg(test)]
@@ -60,9 +63,11 @@ mod tests {
     }
 
     #[test]
-    fn anyone_signed_in_may_join_the_queues_topic_but_no_other_qa_topic() {
+    fn anyone_signed_in_may_join_the_queues_and_transfers_topics_but_no_other_qa_topic() {
         assert!(may_join(7, &tenant("1.1.1.1.1."), QUEUES_TOPIC));
+        assert!(may_join(7, &tenant("1.1.1.1.1."), TRANSFERS_TOPIC));
         assert!(!may_join(7, &tenant("1.1.1.1.1."), "qa:secret"));
+        assert!(!may_join(7, &tenant("1.1.1.1.1."), "transfers:x"));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! Senior Internal; nobody outside the destination can act on it.
 
 use crate::feed_refresh::{count, create_case, put, scenario, start};
+use crate::socket::Socket;
 use crate::support::{Client, TestApp};
 use cats::external::fake::FakeDms;
 
@@ -115,6 +116,10 @@ async fn a_move_to_another_contract_waits_there_for_an_owner_and_is_processed_on
     assert_eq!(open_incoming(&app).await, transfer);
 
     // The form offers B's worker; processing gives them the case and closes the entry.
+    // Whoever has a transfers page open is told to fetch it again when it is processed.
+    let cookie = app.session_cookie("pqa@provider-a.example").await;
+    let mut socket = Socket::connect(&app.address, Some(&cookie)).await;
+    socket.subscribe("transfers").await;
     let form = pqa_b.get(&format!("/transfers/{transfer}")).await;
     assert!(
         form.body.contains(&format!("value=\"{sam}\"")),
@@ -126,6 +131,9 @@ async fn a_move_to_another_contract_waits_there_for_an_owner_and_is_processed_on
         .expect_status(303);
     assert_eq!(owner(&app).await, sam);
     assert_eq!(open_incoming(&app).await, 0);
+    let event = socket.next_of("event").await;
+    let refetch = event["body"]["refetch"].to_string();
+    assert!(refetch.contains("transfers-incoming"), "{event}");
     let pqa_b_id = app.user_id("pqa@provider-b.example").await;
     assert_eq!(
         count(&app, &format!("SELECT COUNT(*) FROM incoming_transfers WHERE id = {transfer} AND completed_by = {pqa_b_id} AND NOT dismissed")).await,

@@ -26,23 +26,27 @@ pub struct TransferLine {
     pub kind: &'static str,
 }
 
-/// The transfers page.
+/// The transfers page; its lists follow the transfers live.
 pub fn transfers_page(incoming: &[TransferLine], outgoing: &[TransferLine]) -> Markup {
     html! {
         h1 { "Transfers" }
         p { "The offender data moved these people. A case that arrives at one of your locations waits here until someone chooses who owns it there; until then its owner cannot be changed and it cannot be archived." }
         h2 #incoming { "Incoming" }
-        @if incoming.is_empty() {
-            p { "No case is waiting to be transferred in." }
-        } @else {
-            (table("Cases that moved to your locations", incoming, true))
+        div #transfers-incoming data-live-fragment {
+            @if incoming.is_empty() {
+                p { "No case is waiting to be transferred in." }
+            } @else {
+                (table("Cases that moved to your locations", incoming, true))
+            }
         }
         h2 #outgoing { "Outgoing" }
         p { "Cases your organisation worked with that moved to another contract in the last 90 days." }
-        @if outgoing.is_empty() {
-            p { "No case has left your organisation lately." }
-        } @else {
-            (table("Cases that left your organisation", outgoing, false))
+        div #transfers-outgoing data-live-fragment {
+            @if outgoing.is_empty() {
+                p { "No case has left your organisation lately." }
+            } @else {
+                (table("Cases that left your organisation", outgoing, false))
+            }
         }
     }
 }
@@ -116,6 +120,7 @@ pub fn process_page(page: &ProcessPage<'_>) -> Markup {
                 ("Status", html! { (line.status) }),
             ]))
         }
+        div #transfer-actions data-live-fragment {
         @if page.completed {
             p { "This transfer has been dealt with." }
         } @else {
@@ -139,6 +144,7 @@ pub fn process_page(page: &ProcessPage<'_>) -> Markup {
                     button.button.button--secondary type="submit" { "Dismiss the transfer" }
                 }
             }
+        }
         }
     }
 }
