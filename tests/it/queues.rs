@@ -66,6 +66,23 @@ async fn take(client: &Client, entry: i64) {
         .expect_status(303);
 }
 
+/// Provider QA takes the case's open entry and accepts it.
+async fn pqa_accepts(app: &TestApp, pqa: &Client) {
+    let entry = open_entry(app, "pqa").await;
+    take(pqa, entry).await;
+    decide(pqa, entry, &[("outcome", "accept")])
+        .await
+        .expect_status(303);
+}
+
+/// A QA officer reviews the next QA1 entry and accepts it.
+async fn qa1_accepts(officer: &Client) {
+    let qa1 = next(officer, "qa1").await.expect("QA1 entry");
+    decide(officer, qa1, &[("outcome", "accept")])
+        .await
+        .expect_status(303);
+}
+
 /// "Review the next entry": the entry handed out.
 async fn next(client: &Client, queue: &str) -> Option<i64> {
     let page = client
@@ -216,11 +233,7 @@ async fn every_return_sends_the_case_back_with_its_message_and_escalation_approv
         )
         .await
         .expect_status(303);
-    let entry = open_entry(&app, "pqa").await;
-    take(&pqa, entry).await;
-    decide(&pqa, entry, &[("outcome", "accept")])
-        .await
-        .expect_status(303);
+    pqa_accepts(&app, &pqa).await;
     let officer = app.signed_in("qa.officer@justice.gov.uk").await;
     let qa1 = next(&officer, "qa1").await.expect("QA1 entry");
     let no_message = decide(&officer, qa1, &[("outcome", "return")]).await;
@@ -265,15 +278,8 @@ async fn every_return_sends_the_case_back_with_its_message_and_escalation_approv
         .body
         .contains("Enrolment returned from CFO"));
     // Round again: PQA accept, QA1 accept, QA2 escalates, the QA manager approves.
-    let entry = open_entry(&app, "pqa").await;
-    take(&pqa, entry).await;
-    decide(&pqa, entry, &[("outcome", "accept")])
-        .await
-        .expect_status(303);
-    let qa1 = next(&officer, "qa1").await.expect("QA1 entry");
-    decide(&officer, qa1, &[("outcome", "accept")])
-        .await
-        .expect_status(303);
+    pqa_accepts(&app, &pqa).await;
+    qa1_accepts(&officer).await;
     let qa2 = next(&support, "qa2").await.expect("QA2 entry");
     let bare = decide(&support, qa2, &[("outcome", "escalate")]).await;
     assert_eq!(bare.status, 422);
@@ -504,15 +510,8 @@ async fn an_accept_without_the_right_to_work_returns_the_case_to_provider_qa_wit
     submitted_case(&app).await;
     let pqa = app.signed_in("pqa@provider-a.example").await;
     let entry = open_entry(&app, "pqa").await;
-    take(&pqa, entry).await;
-    decide(&pqa, entry, &[("outcome", "accept")])
-        .await
-        .expect_status(303);
-    let officer = app.signed_in("qa.officer@justice.gov.uk").await;
-    let qa1 = next(&officer, "qa1").await.expect("QA1 entry");
-    decide(&officer, qa1, &[("outcome", "accept")])
-        .await
-        .expect_status(303);
+    pqa_accepts(&app, &pqa).await;
+    qa1_accepts(&app.signed_in("qa.officer@justice.gov.uk").await).await;
     // The feed now says the participant is not of an exempt nationality, and no right-to-work
     // evidence is on file.
     app.sql(&format!(
@@ -578,11 +577,7 @@ async fn comments_keep_the_entry_open_and_escalation_can_return_the_case(app: Te
     decide(&pqa, entry, &[("outcome", "accept")])
         .await
         .expect_status(303);
-    let officer = app.signed_in("qa.officer@justice.gov.uk").await;
-    let qa1 = next(&officer, "qa1").await.expect("QA1 entry");
-    decide(&officer, qa1, &[("outcome", "accept")])
-        .await
-        .expect_status(303);
+    qa1_accepts(&app.signed_in("qa.officer@justice.gov.uk").await).await;
     let support = app.signed_in("qa.support@justice.gov.uk").await;
     let qa2 = next(&support, "qa2").await.expect("QA2 entry");
     decide(
