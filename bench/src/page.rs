@@ -12,10 +12,19 @@
 //! handler answering a short HTML page, as many workers as `cats serve` starts by default),
 //! which gives `ratio_to_plain`: how far the case page is from what actix-web does with no
 //! application at all on this machine. Client and servers share the machine's cores.
+//!
+//! The case page is measured twice in the same run, on the same server. First closed-loop
+//! (`--concurrency` clients, each sending its next request when the last is answered: `rps`,
+//! `p50_ms`, `p99_ms`). Its latency follows from its throughput by Little's law (mean latency =
+//! clients / rps: 100 clients at 5,000 req/s wait 20 ms on average), so the budget's p99 ≤ 10 ms
+//! at 100 clients could only hold at ~10,000 req/s or more. Then open-loop: requests offered at
+//! `--rate` per second (5,000, the budget's throughput) whatever the server does, each timed
+//! from when it was due to be sent, so a stall is counted in full (no coordinated omission):
+//! `offered_rps`, `achieved_rps`, `open_p50_ms`, `open_p99_ms` (see `harness::open_loop`).
 
 use crate::harness::{
-    locate_binary, millis, percentile_of_sorted, run_cats, Browser, Server, ServerConfig,
-    DEMO_PASSWORD,
+    locate_binary, millis, open_loop, percentile_of_sorted, run_cats, Browser, OpenLoop,
+    OpenLoopFigures, Server, ServerConfig, DEMO_PASSWORD,
 };
 use anyhow::{ensure, Context, Result};
 use std::path::PathBuf;
@@ -48,6 +57,12 @@ pub struct PageArgs {
     /// How long to measure each server, in seconds (after a 2 s warm-up).
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
     pub seconds: u64,
+    /// Requests per second offered in the open-loop measurement.
+    #[arg(long, default_value_t = 5_000.0)]
+    pub rate: f64,
+    /// Most open-loop requests in flight at once (HTTP connections).
+    #[arg(long, default_value_t = 256)]
+    pub open_senders: usize,
     /// The cats binary [default: target/release/cats in the workspace].
     #[arg(long, value_name = "PATH")]
     pub binary: Option<PathBuf>,
@@ -113,16 +128,13 @@ pub async fn run(args: PageArgs) -> Result<()> {
     let (server, _) = Server::start(&config, Duration::from_secs(60)).await?;
     let outcome = measure_cats(&server, &args, &ids).await;
     server.stop().await?;
-    let page = outcome?;
-    println!(
-        "case page: {} requests: {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms",
-        page.requests, page.rps, page.p50, page.p99
-    );
+    let (page, open) = outcome?;
     let ratio = page.rps / plain.rps;
     crate::harness::print_machine_load().await;
     println!(
-        "RESULT page rps={:.0} p50_ms={:.2} p99_ms={:.2} ratio_to_plain={ratio:.3} plain_rps={:.0} backend={} participants={}",
-        page.rps, page.p50, page.p99, plain.rps, args.db, args.participants
+        "RESULT page rps={:.0} p50_ms={:.2} p99_ms={:.2} offered_rps={:.0} achieved_rps={:.0} open_p50_ms={:.2} open_p99_ms={:.2} ratio_to_plain={ratio:.3} plain_rps={:.0} backend={} participants={}",
+        page.rps, page.p50, page.p99, open.offered_rps, open.achieved_rps, open.p50, open.p99,
+        plain.rps, args.db, args.participants
     );
     Ok(())
 }
@@ -162,8 +174,12 @@ fn client() -> Result<reqwest::Client> {
         .build()?)
 }
 
-/// Signs in to `server` and measures the case pages of `ids`.
-async fn measure_cats(server: &Server, args: &PageArgs, ids: &[String]) -> Result<Figures> {
+/// Signs in to `server` and measures the case pages of `ids`: closed-loop, then open-loop.
+async fn measure_cats(
+    server: &Server,
+    args: &PageArgs,
+    ids: &[String],
+) -> Result<(Figures, OpenLoopFigures)> {
     let browser = Browser::new(server.base_url())?;
     let cookie = format!(
         "cats_session={}",
@@ -187,7 +203,24 @@ async fn measure_cats(server: &Server, args: &PageArgs, ids: &[String]) -> Resul
         "the case page does not show the case's id"
     );
     println!("a case page is {} bytes", body.len());
-    drive(http, Arc::new(urls), Some(cookie), args).await
+    let urls = Arc::new(urls);
+    let closed = drive(http.clone(), Arc::clone(&urls), Some(cookie.clone()), args).await?;
+    println!(
+        "case page, closed loop: {} requests: {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms",
+        closed.requests, closed.rps, closed.p50, closed.p99
+    );
+    let plan = OpenLoop {
+        rate: args.rate,
+        senders: args.open_senders,
+        warm_up: WARM_UP,
+        window: Duration::from_secs(args.seconds),
+    };
+    let open = open_loop::run(http, urls, Some(cookie), plan).await?;
+    println!(
+        "case page, open loop: {} requests offered at {:.0}/s, answered {:.0}/s, p50 {:.2} ms, p99 {:.2} ms (from the scheduled send)",
+        open.requests, open.offered_rps, open.achieved_rps, open.p50, open.p99
+    );
+    Ok((closed, open))
 }
 
 /// The plain page: what actix-web answers with no application behind it.

@@ -181,7 +181,10 @@ pub async fn visible_case(
     let mut db = state.store.db();
     let row = participants::get(&mut db, &user.scope(), user.is_internal(), id).await?;
     let now = time::OffsetDateTime::now_utc();
-    participants::record_access(&mut db, id, user.user_id, row.is_some(), now).await?;
+    state
+        .store
+        .record_access(id, user.user_id, row.is_some(), now)
+        .await?;
     match row {
         Some(row) => Ok(row),
         None => Err(refusal(&mut db, id).await?),
@@ -273,15 +276,33 @@ pub async fn render_case(
     let topic = case_topic_now(state, id).await?;
     // The visibility check reads the whole of the case's own row at once (see `visible_case`
     // for the same check and audit on other pages).
-    let mut db = state.store.db();
+    let mut db = state.store.held().await?;
     let rows =
         participants::case_rows(&mut db, id, Some((&user.scope(), user.is_internal()))).await?;
     let now = time::OffsetDateTime::now_utc();
-    participants::record_access(&mut db, id, user.user_id, rows.is_some(), now).await?;
     let Some(rows) = rows else {
-        return Err(refusal(&mut db, id).await?);
+        // Not held while waiting for the audit's commit, which needs a connection itself.
+        drop(db);
+        state
+            .store
+            .record_access(id, user.user_id, false, now)
+            .await?;
+        return Err(refusal(&mut state.store.db(), id).await?);
     };
-    let data = case_view::load_rest(&mut db, rows, Some(state.store.reference())).await?;
+    // The rest of the page is read while the view's audit row is committed (the reads never
+    // wait for the audit writer, so they cannot hold the connection it needs); the page is
+    // sent only once both are done.
+    let (audited, data) = futures_util::future::join(
+        state.store.record_access(id, user.user_id, true, now),
+        async {
+            let data = case_view::load_rest(&mut db, rows, Some(state.store.reference())).await;
+            drop(db);
+            data
+        },
+    )
+    .await;
+    audited?;
+    let data = data?;
     let row = &data.row;
     let today = time::OffsetDateTime::now_utc().date();
     let justification = form

@@ -180,6 +180,7 @@ macro_rules! exec_impl {
 }
 exec_impl!(Db<'_>);
 exec_impl!(Tx);
+exec_impl!(Held);
 
 /// A short-lived handle that runs queries on pooled connections.
 pub struct Db<'p>(&'p Pool);
@@ -189,6 +190,28 @@ impl Db<'_> {
         Ok(match self.0 {
             Pool::Postgres(pool) => Handle::PostgresPooled(pool.acquire().await?),
             Pool::Sqlite(pool) => Handle::SqlitePooled(pool.acquire().await?),
+        })
+    }
+
+    query_methods!();
+}
+
+/// One pooled connection held for several reads in a row (a page's reads): taken from the pool
+/// once, so the pool's check of a connection before it hands it out (a round trip on
+/// PostgreSQL) is paid once, not once per statement. Back to the pool when dropped; hold it
+/// only while reading, never while waiting for something that itself needs a connection.
+pub struct Held(HeldConn);
+
+enum HeldConn {
+    Postgres(PoolConnection<Postgres>),
+    Sqlite(PoolConnection<Sqlite>),
+}
+
+impl Held {
+    async fn handle(&mut self) -> Result<Handle<'_>, StoreError> {
+        Ok(match &mut self.0 {
+            HeldConn::Postgres(c) => Handle::Postgres(c),
+            HeldConn::Sqlite(c) => Handle::Sqlite(c),
         })
     }
 
@@ -219,6 +242,14 @@ impl Pool {
     /// A handle for single queries outside a transaction.
     pub fn db(&self) -> Db<'_> {
         Db(self)
+    }
+
+    /// A connection held for several reads (see [`Held`]).
+    pub async fn held(&self) -> Result<Held, StoreError> {
+        Ok(Held(match self {
+            Pool::Postgres(pool) => HeldConn::Postgres(pool.acquire().await?),
+            Pool::Sqlite(pool) => HeldConn::Sqlite(pool.acquire().await?),
+        }))
     }
 
     /// Opens a transaction. On SQLite it starts with `BEGIN IMMEDIATE` so two writers queue

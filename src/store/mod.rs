@@ -1,6 +1,7 @@
 //! The store: one handle over PostgreSQL or SQLite, one module per aggregate. Every query is
 //! written once with sea-query and runs on either backend.
 
+pub mod access_audit;
 pub mod assessments;
 pub mod audit;
 mod db;
@@ -23,7 +24,7 @@ pub mod sessions;
 pub mod transfers;
 pub mod users;
 
-pub use db::{Db, Exec, Pool, Row, Statement, Tx};
+pub use db::{Db, Exec, Held, Pool, Row, Statement, Tx};
 
 use crate::settings::{database_kind_of, DatabaseKind};
 use sqlx::postgres::PgPoolOptions;
@@ -67,6 +68,8 @@ pub struct Store {
     pool: Pool,
     /// Location and people's names kept in process for the case page (see [`reference`]).
     reference: std::sync::Arc<reference::ReferenceCache>,
+    /// Writes the access audit of concurrent requests in shared commits (see [`access_audit`]).
+    access_audit: std::sync::Arc<access_audit::AccessAuditWriter>,
 }
 
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -116,6 +119,7 @@ impl Store {
         Ok(Self {
             pool,
             reference: std::sync::Arc::default(),
+            access_audit: std::sync::Arc::default(),
         })
     }
 
@@ -137,9 +141,32 @@ impl Store {
         &self.reference
     }
 
+    /// Records that a user opened (or was refused) a case, and returns once the row is
+    /// committed (with the rows of concurrent requests: see [`access_audit`]).
+    pub async fn record_access(
+        &self,
+        participant: &str,
+        user: i64,
+        allowed: bool,
+        now: time::OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let access = access_audit::Access {
+            participant_id: participant.to_owned(),
+            user_id: user,
+            allowed,
+            at: now,
+        };
+        self.access_audit.record(&self.pool, access).await
+    }
+
     /// A handle for single queries.
     pub fn db(&self) -> Db<'_> {
         self.pool.db()
+    }
+
+    /// A connection held for several reads in a row (see [`Held`]).
+    pub async fn held(&self) -> Result<Held, StoreError> {
+        self.pool.held().await
     }
 
     /// Opens a transaction.

@@ -1,9 +1,9 @@
 //! Participants (cases): reading them in the user's scope, creating them, their identifiers,
-//! enrolment history, timeline and the audit of every view.
+//! enrolment history and timeline (the audit of every view is written by `access_audit`).
 
 use super::schema::{
-    EnrolmentHistory, LocationTenants, ParticipantAccessAudit, ParticipantFieldAudit,
-    ParticipantIdentifiers, Participants, Timeline,
+    EnrolmentHistory, LocationTenants, ParticipantFieldAudit, ParticipantIdentifiers, Participants,
+    Timeline,
 };
 use super::{Db, StoreError, Tx};
 use crate::domain::tenant::TenantScope;
@@ -617,31 +617,4 @@ pub async fn last_field_change(
 /// A participant's timeline inside a transaction, newest first.
 pub async fn timeline_in(tx: &mut Tx, participant: &str) -> Result<Vec<TimelineRow>, StoreError> {
     tx.fetch_all(&timeline_query(participant)).await
-}
-
-/// Records that a user opened (or was refused) a case.
-pub async fn record_access(
-    db: &mut Db<'_>,
-    participant: &str,
-    user: i64,
-    allowed: bool,
-    now: OffsetDateTime,
-) -> Result<(), StoreError> {
-    let insert = Query::insert()
-        .into_table(ParticipantAccessAudit::Table)
-        .columns([
-            ParticipantAccessAudit::ParticipantId,
-            ParticipantAccessAudit::UserId,
-            ParticipantAccessAudit::Allowed,
-            ParticipantAccessAudit::OccurredAt,
-        ])
-        .values_panic([
-            participant.chars().take(20).collect::<String>().into(),
-            user.into(),
-            allowed.into(),
-            now.into(),
-        ])
-        .to_owned();
-    db.execute(&insert).await?;
-    Ok(())
 }

@@ -2,6 +2,7 @@
 //! `CATS_TEST_DATABASE_URL` is set) PostgreSQL; the browser suite when `CATS_TEST_CHROMEDRIVER`
 //! is set.
 
+mod access_audit;
 mod admin;
 mod archive;
 mod autosave;

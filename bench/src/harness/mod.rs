@@ -8,6 +8,7 @@ pub mod cpu;
 pub mod limits;
 pub mod logs;
 pub mod memory;
+pub mod open_loop;
 pub mod queues;
 pub mod report;
 pub mod server;
@@ -21,6 +22,7 @@ pub use cpu::{cpu_seconds, print_machine_load, total_cpu_seconds, CpuWindow};
 pub use limits::{open_files, raise_open_files_limit};
 pub use logs::LogSummary;
 pub use memory::{kib_to_mib, rss_kib};
+pub use open_loop::{OpenLoop, OpenLoopFigures};
 pub use queues::QueueUser;
 pub use report::{millis, utc_clock, verdict};
 pub use server::{
