@@ -72,6 +72,9 @@ pub struct Store {
     access_audit: std::sync::Arc<access_audit::AccessAuditWriter>,
 }
 
+/// How long a PostgreSQL connection may sit idle in the pool before it is pinged on its way out.
+const PING_IF_IDLE_FOR: Duration = Duration::from_secs(1);
+
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -85,6 +88,18 @@ impl Store {
                 let pool = PgPoolOptions::new()
                     .max_connections(max_connections)
                     .acquire_timeout(Duration::from_secs(5))
+                    // A connection idle for a while may have been cut (a server restart, a
+                    // proxy's timeout): ping it before use. A busy one was just used, so the
+                    // round trip a ping costs on every hand-out would buy nothing.
+                    .test_before_acquire(false)
+                    .before_acquire(|conn, meta| {
+                        Box::pin(async move {
+                            if meta.idle_for >= PING_IF_IDLE_FOR {
+                                sqlx::Connection::ping(conn).await?;
+                            }
+                            Ok(true)
+                        })
+                    })
                     .connect(url)
                     .await
                     .map_err(|e| StoreError::Connect(e.to_string()))?;

@@ -108,3 +108,26 @@ async fn readiness_checks_redis_when_configured() {
         .expect("cannot start");
     assert!(error.to_string().starts_with("redis:"), "{error}");
 }
+
+/// PostgreSQL cutting the server's connections while they sit in the pool (a database restart,
+/// a proxy's idle timeout) costs no request: the next requests get working connections. (It
+/// held before idle connections were pinged too; the ping is a second line of defence.)
+#[tokio::test]
+async fn a_postgres_connection_cut_while_idle_is_replaced_before_use() {
+    let Some(app) = TestApp::spawn(crate::support::Backend::Postgres).await else {
+        return;
+    };
+    let worker = app.signed_in("worker@provider-a.example").await;
+    worker.get("/participants").await.expect_status(200);
+    let cut = app
+        .sql_one(
+            "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        )
+        .await;
+    assert!(cut > 0, "the server's connections were cut");
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    for _ in 0..5 {
+        worker.get("/participants").await.expect_status(200);
+    }
+}
