@@ -21,6 +21,7 @@ use crate::domain::payments::IneligibilityReason;
 use crate::domain::tenant::TenantScope;
 use sea_query::{Alias, Cond, Expr, ExprTrait, Func, Order, Query, SelectStatement};
 use sea_query_sqlx::SqlxBinder;
+use std::sync::LazyLock;
 use time::{Date, OffsetDateTime};
 
 use super::integration_events::ENROLMENT_APPROVED;
@@ -51,24 +52,42 @@ SELECT MIN(b.id), MAX(b.id), COUNT(*) FROM (
 ///   this batch → "Already paid";
 /// - otherwise eligible.
 ///
-/// The participants already paid are materialised before any row is written (a per-row
-/// look-up of the ledger while inserting into it rescans the rows this statement wrote:
-/// quadratic). The latest provider QA entry is one backward index probe per event, cheaper
-/// than grouping every entry of the batch's participants and joining back. Returns the events
-/// taken off the queue and the rows raised.
+/// The participants already paid, and the events of the batch's id range already in the
+/// ledger, are materialised before any row is written (a per-row look-up of the ledger while
+/// inserting into it rescans the rows this statement wrote: quadratic). An event already in
+/// the ledger raises nothing: that anti-join, not `ON CONFLICT`, keeps a batch idempotent by
+/// event id, because a speculative insertion (`ON CONFLICT`) costs every row a probe of the
+/// primary key before its insert and one more WAL record after it, a quarter of the ledger
+/// insert's time (decision record 15). Nothing else can insert the same event meanwhile: a
+/// row is raised only by the statement that deleted the event from the queue, and a second
+/// delete of a queued row waits for the first and then finds it gone; were it ever to happen,
+/// the primary key refuses the whole batch rather than raise a row twice.
+///
+/// The window numbers a participant's events in byte order (`COLLATE "C"`): it only groups
+/// equal ids, and the database's `C.UTF-8` comparisons cost a call into the C library each.
+/// The latest provider QA entry is one backward probe per event of
+/// `qa_entries_latest_pqa_idx` (migration 0014), which holds provider entries only and
+/// carries the tenant and worker; the queue is written into the statement, not bound, so that
+/// the planner can prove the index's predicate in a generic plan too. Returns the events taken
+/// off the queue and the rows raised.
 ///
 /// Attribution (DOMAIN.md §11): contract and location are the enrolment location's, the
 /// worker and tenant the latest provider QA entry's.
-const RAISE_ENROLMENT_ROWS_POSTGRES: &str = "
+static RAISE_ENROLMENT_ROWS_POSTGRES: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "
 WITH claimed AS (
     DELETE FROM pending_integration_events c
     WHERE c.kind = $3 AND c.id BETWEEN $1 AND $2
-      AND ABS(hashtext(c.participant_id) % $8) = ANY($9)
+      AND ABS(hashtext(c.participant_id) % $7) = ANY($8)
     RETURNING c.id, c.participant_id, c.occurred_on),
 batch AS MATERIALIZED (
     SELECT c.id, c.participant_id, c.occurred_on,
-           ROW_NUMBER() OVER (PARTITION BY c.participant_id ORDER BY c.id) AS nth
+           ROW_NUMBER() OVER (PARTITION BY c.participant_id COLLATE \"C\" ORDER BY c.id) AS nth
     FROM claimed c),
+in_ledger AS MATERIALIZED (
+    SELECT x.source_event_id FROM enrolment_payments x
+    WHERE x.source_event_id BETWEEN $1 AND $2),
 paid AS MATERIALIZED (
     SELECT DISTINCT x.participant_id FROM enrolment_payments x
     WHERE x.eligible AND x.participant_id IN (SELECT participant_id FROM batch)),
@@ -79,24 +98,27 @@ raised AS (
         created_at)
     SELECT b.id, b.participant_id,
            CASE WHEN paid.participant_id IS NOT NULL OR b.nth > 1 THEN FALSE ELSE TRUE END,
-           CASE WHEN paid.participant_id IS NOT NULL OR b.nth > 1 THEN $6 ELSE NULL END,
+           CASE WHEN paid.participant_id IS NOT NULL OR b.nth > 1 THEN $5 ELSE NULL END,
            l.contract_id, l.id, l.location_type, q.tenant_id, q.support_worker_id,
-           p.date_of_first_consent, b.occurred_on, $7
+           p.date_of_first_consent, b.occurred_on, $6
     FROM batch b
     JOIN participants p ON p.id = b.participant_id
     LEFT JOIN locations l ON l.id = p.enrolment_location_id
     LEFT JOIN LATERAL (
         SELECT q.tenant_id, q.support_worker_id FROM qa_entries q
-        WHERE q.participant_id = b.participant_id AND q.queue = $5
+        WHERE q.participant_id = b.participant_id AND q.queue = '{pqa}'
         ORDER BY q.participant_id DESC, q.id DESC
         LIMIT 1) q ON TRUE
     LEFT JOIN paid ON paid.participant_id = b.participant_id
     WHERE EXISTS (
         SELECT 1 FROM enrolment_history h
         WHERE h.participant_id = b.participant_id AND h.status = $4)
-    ON CONFLICT (source_event_id) DO NOTHING
+      AND NOT EXISTS (SELECT 1 FROM in_ledger d WHERE d.source_event_id = b.id)
     RETURNING 1)
-SELECT (SELECT COUNT(*) FROM claimed), (SELECT COUNT(*) FROM raised)";
+SELECT (SELECT COUNT(*) FROM claimed), (SELECT COUNT(*) FROM raised)",
+        pqa = queue::PQA
+    )
+});
 
 /// The same rule on SQLite (numbered parameters in order of first use, as SQLite numbers
 /// them), which has no data-modifying `WITH`: the rows are raised from the
@@ -150,7 +172,10 @@ const DEQUEUE_SQLITE: &str =
 /// keep the batch's hash tables and sort in memory: the queue's statistics may be stale
 /// after a burst (autovacuum has not analysed it yet), and nested loops over a large batch
 /// are quadratic; the server's default `work_mem` (4 MB) spills a batch of 250,000 events to
-/// disk several times over. Both are `SET LOCAL`: this transaction only.
+/// disk several times over. JIT compilation is turned off: with nested loops disabled the
+/// plan's cost (which counts the QA probe's nested loop as disabled) always passes the JIT
+/// thresholds, and compiling the plan took 0.7 s of each partition's batch, more than it
+/// saved. All are `SET LOCAL`: this transaction only.
 const LARGE_BATCH_FROM: i64 = 1_000;
 
 /// What one batch did.
@@ -222,13 +247,15 @@ async fn raise_in(
                 sqlx::query("SET LOCAL work_mem = '256MB'")
                     .execute(&mut **inner)
                     .await?;
+                sqlx::query("SET LOCAL jit = off")
+                    .execute(&mut **inner)
+                    .await?;
             }
-            let (events, rows): (i64, i64) = sqlx::query_as(RAISE_ENROLMENT_ROWS_POSTGRES)
+            let (events, rows): (i64, i64) = sqlx::query_as(&RAISE_ENROLMENT_ROWS_POSTGRES)
                 .bind(lower)
                 .bind(upper)
                 .bind(ENROLMENT_APPROVED)
                 .bind(approved)
-                .bind(queue::PQA)
                 .bind(reason)
                 .bind(now)
                 .bind(PARTITIONS)

@@ -79,6 +79,8 @@ on_both_stores!(
     a_large_batch_applies_the_same_rules_as_a_small_one,
     a_transaction_cancelled_while_it_begins_leaves_the_database_writable,
     batches_of_the_two_partitions_run_at_once_and_raise_each_row_once,
+    the_row_is_attributed_to_the_latest_provider_qa_entry_not_a_later_internal_one,
+    an_event_already_in_the_ledger_and_queued_again_raises_no_second_row,
 );
 
 /// HMP Risley: a Wing of contract con_24036.
@@ -155,6 +157,11 @@ pub async fn case(store: &Store, id: &str, owner: &str, location: i64, approved:
 /// Adds a provider QA entry for `worker` of `tenant`; an entry still open for the case is
 /// decided first, as a case is in one queue at a time.
 pub async fn pqa_entry(tx: &mut cats::store::Tx, id: &str, worker: i64, tenant: &str) {
+    qa_entry(tx, id, qa::queue::PQA, worker, tenant).await;
+}
+
+/// Adds an entry of `queue` for `worker` of `tenant`, deciding the case's open entry first.
+async fn qa_entry(tx: &mut cats::store::Tx, id: &str, queue: &str, worker: i64, tenant: &str) {
     let now = OffsetDateTime::now_utc();
     if let Some(open) = qa::open_for(tx, id).await.expect("open entry") {
         assert!(qa::claim(tx, open.id, worker, now).await.expect("claim"));
@@ -166,7 +173,7 @@ pub async fn pqa_entry(tx: &mut cats::store::Tx, id: &str, worker: i64, tenant: 
         tx,
         &NewEntry {
             participant: id,
-            queue: qa::queue::PQA,
+            queue,
             tenant,
             support_worker: worker,
             submitted_at: OffsetDateTime::now_utc(),
@@ -523,4 +530,108 @@ async fn batches_of_the_two_partitions_run_at_once_and_raise_each_row_once(f: Fi
         assert_eq!((a.events, a.rows), (24, 24));
     }
     assert_exactly_once(&f.store, &ids, 2).await;
+}
+
+/// Events for `id`, committed together.
+async fn approval_events(store: &Store, id: &str, count: usize) {
+    let mut tx = store.begin().await.expect("begin");
+    for _ in 0..count {
+        integration_events::record_in(&mut tx, ENROLMENT_APPROVED, id, APPROVED_AT)
+            .await
+            .expect("event");
+    }
+    tx.commit().await.expect("commit");
+}
+
+/// DOMAIN.md §11: the worker and tenant are the latest *provider* QA entry's. Entries of the
+/// internal queues written after it (QA1, QA2: other reviewers, other tenants) and earlier
+/// provider entries must not be picked, in a small batch or a large one (PostgreSQL plans a
+/// large batch differently).
+async fn the_row_is_attributed_to_the_latest_provider_qa_entry_not_a_later_internal_one(
+    f: Fixture,
+) {
+    case(
+        &f.store,
+        "1ATT00001",
+        "worker@provider-a.example",
+        WING,
+        true,
+    )
+    .await;
+    let colleague = user_id(&f.store, "worker2@provider-a.example").await;
+    let officer = user_id(&f.store, "qa.officer@justice.gov.uk").await;
+    let officer2 = user_id(&f.store, "qa.officer2@justice.gov.uk").await;
+    let mut tx = f.store.begin().await.expect("begin");
+    // Returned by authority and resubmitted by a colleague, then passed on to QA1 and QA2.
+    pqa_entry(&mut tx, "1ATT00001", colleague, "1.1.1.1.2.").await;
+    qa_entry(&mut tx, "1ATT00001", qa::queue::QA1, officer, "1.1.").await;
+    qa_entry(&mut tx, "1ATT00001", qa::queue::QA2, officer2, "1.1.").await;
+    tx.commit().await.expect("commit");
+    approval_event(&f.store, "1ATT00001").await;
+    let done = drain(&f.store, 100).await.expect("drain");
+    assert_eq!((done.events, done.rows), (1, 1));
+    approval_events(&f.store, "1ATT00001", 1_001).await;
+    let done = drain(&f.store, 250_000).await.expect("drain");
+    assert_eq!((done.events, done.rows), (1_001, 1_001));
+    let rows = rows(&f.store, "1ATT00001").await;
+    assert_eq!(rows.len(), 1_002);
+    for row in &rows {
+        assert_eq!(
+            row.support_worker_id,
+            Some(colleague),
+            "{}",
+            row.source_event_id
+        );
+        assert_eq!(row.tenant_id.as_deref(), Some("1.1.1.1.2."));
+    }
+    assert!(rows[0].eligible);
+    assert!(rows[1..].iter().all(|r| !r.eligible));
+}
+
+/// A batch is idempotent by event id: an event whose row is already in the ledger (queued
+/// again, say by hand after a restore) is taken off the queue without a second row, and the
+/// rest of its batch is raised as usual, in a small batch and in a large one.
+async fn an_event_already_in_the_ledger_and_queued_again_raises_no_second_row(f: Fixture) {
+    case(
+        &f.store,
+        "1IDE00001",
+        "worker@provider-a.example",
+        WING,
+        true,
+    )
+    .await;
+    case(
+        &f.store,
+        "1IDE00002",
+        "worker@provider-a.example",
+        WING,
+        true,
+    )
+    .await;
+    let event = approval_event(&f.store, "1IDE00001").await;
+    assert_eq!(drain(&f.store, 100).await.expect("drain").rows, 1);
+    let requeue = format!(
+        "INSERT INTO pending_integration_events (id, kind, participant_id, occurred_on)
+         SELECT id, kind, participant_id, occurred_on FROM integration_events WHERE id = {event}"
+    );
+    cats::seed::run_sql_file(&f.store, &requeue)
+        .await
+        .expect("queue again");
+    let done = drain(&f.store, 100).await.expect("drain");
+    assert_eq!((done.events, done.rows), (1, 0));
+    assert_eq!(pending(&f.store).await, 0);
+    cats::seed::run_sql_file(&f.store, &requeue)
+        .await
+        .expect("queue again");
+    approval_events(&f.store, "1IDE00002", 1_001).await;
+    let done = drain(&f.store, 250_000).await.expect("drain");
+    assert_eq!((done.events, done.rows), (1_002, 1_001));
+    assert_eq!(pending(&f.store).await, 0);
+    let first = rows(&f.store, "1IDE00001").await;
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0].source_event_id, event);
+    assert!(first[0].eligible);
+    let second = rows(&f.store, "1IDE00002").await;
+    assert_eq!(second.len(), 1_001);
+    assert_eq!(second.iter().filter(|r| r.eligible).count(), 1);
 }
