@@ -13,13 +13,8 @@ on_both_databases!(
 const CASE: &str = "1CATS0001";
 
 /// A provider A worker with case `CASE` created, and their user id.
-async fn worker_with_case(app: &TestApp) -> (crate::support::Client, i64) {
-    let worker = app.signed_in("worker@provider-a.example").await;
-    let search = "/participants/search?identifier=A1234BC&first_name=Dale&last_name=Ashdown&day=27&month=3&year=1985";
-    worker
-        .submit(search, "/participants", &[("upci", CASE)])
-        .await
-        .expect_status(303);
+async fn worker_and_id(app: &TestApp) -> (crate::support::Client, i64) {
+    let worker = app.worker_with_case().await;
     let id = app.user_id("worker@provider-a.example").await;
     (worker, id)
 }
@@ -45,7 +40,7 @@ async fn audited_views(app: &TestApp, user: i64) -> i64 {
 }
 
 async fn a_view_is_audited_before_its_page_is_sent(app: TestApp) {
-    let (worker, user) = worker_with_case(&app).await;
+    let (worker, user) = worker_and_id(&app).await;
     let before = audited_views(&app, user).await;
     for view in 1..=3 {
         worker
@@ -58,7 +53,7 @@ async fn a_view_is_audited_before_its_page_is_sent(app: TestApp) {
 }
 
 async fn many_concurrent_views_are_each_audited_exactly_once(app: TestApp) {
-    let (worker, user) = worker_with_case(&app).await;
+    let (worker, user) = worker_and_id(&app).await;
     let before = audited_views(&app, user).await;
     let views = 64;
     let path = format!("/participants/{CASE}");
@@ -74,7 +69,7 @@ async fn many_concurrent_views_are_each_audited_exactly_once(app: TestApp) {
 }
 
 async fn a_view_whose_audit_cannot_be_written_is_not_shown(app: TestApp) {
-    let (worker, user) = worker_with_case(&app).await;
+    let (worker, user) = worker_and_id(&app).await;
     let (refuse, allow) = match app.backend {
         Backend::Sqlite => (
             "CREATE TRIGGER refuse_audit BEFORE INSERT ON participant_access_audit \

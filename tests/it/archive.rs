@@ -18,12 +18,7 @@ async fn status_of(app: &TestApp) -> i64 {
 }
 
 async fn a_case_is_archived_with_a_reason_and_unarchived_to_its_previous_status(app: TestApp) {
-    let worker = app.signed_in("worker@provider-a.example").await;
-    let search = "/participants/search?identifier=A1234BC&first_name=Dale&last_name=Ashdown&day=27&month=3&year=1985";
-    worker
-        .submit(search, "/participants", &[("upci", CASE)])
-        .await
-        .expect_status(303);
+    let worker = app.worker_with_case().await;
     let page = format!("/participants/{CASE}/archive");
     assert!(worker
         .get(&format!("/participants/{CASE}"))

@@ -321,12 +321,7 @@ async fn colleagues_see_each_other_online_across_two_instances() {
 async fn two_people_on_one_case_see_each_others_saves_and_presence_without_losing_typing() {
     let Some(driver) = driver().await else { return };
     let app = TestApp::spawn(Backend::Sqlite).await.expect("app");
-    let creator = app.signed_in("worker@provider-a.example").await;
-    let search = "/participants/search?identifier=A1234BC&first_name=Dale&last_name=Ashdown&day=27&month=3&year=1985";
-    creator
-        .submit(search, "/participants", &[("upci", "1CATS0001")])
-        .await
-        .expect_status(303);
+    app.worker_with_case().await;
     let case = format!("{}/participants/1CATS0001", app.address);
     let alex = browser(&driver).await;
     let kim = browser(&driver).await;

@@ -18,11 +18,7 @@ on_both_databases!(
 const CASE: &str = "1CATS0001";
 
 async fn open_case(app: &TestApp) -> (Client, Client) {
-    let alex = app.signed_in("worker@provider-a.example").await;
-    let search = "/participants/search?identifier=A1234BC&first_name=Dale&last_name=Ashdown&day=27&month=3&year=1985";
-    alex.submit(search, "/participants", &[("upci", CASE)])
-        .await
-        .expect_status(303);
+    let alex = app.worker_with_case().await;
     let kim = app.signed_in("colleague@provider-a.example").await;
     (alex, kim)
 }
@@ -210,11 +206,7 @@ async fn an_edit_on_one_instance_reaches_a_viewer_on_another() {
         .await
         .expect("cluster");
     let (a, b) = (&apps[0], &apps[1]);
-    let alex = a.signed_in("worker@provider-a.example").await;
-    let search = "/participants/search?identifier=A1234BC&first_name=Dale&last_name=Ashdown&day=27&month=3&year=1985";
-    alex.submit(search, "/participants", &[("upci", CASE)])
-        .await
-        .expect_status(303);
+    let alex = a.worker_with_case().await;
     let kim_cookie = b.session_cookie("colleague@provider-a.example").await;
     let mut kim_socket = Socket::connect(&b.address, Some(&kim_cookie)).await;
     kim_socket.subscribe("case:1CATS0001").await;

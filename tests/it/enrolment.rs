@@ -13,16 +13,6 @@ on_both_databases!(
 
 pub const CASE: &str = "1CATS0001";
 
-async fn create_case(app: &TestApp) -> Client {
-    let worker = app.signed_in("worker@provider-a.example").await;
-    let search = "/participants/search?identifier=A1234BC&first_name=Dale&last_name=Ashdown&day=27&month=3&year=1985";
-    worker
-        .submit(search, "/participants", &[("upci", CASE)])
-        .await
-        .expect_status(303);
-    worker
-}
-
 fn pdf() -> Vec<u8> {
     b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n".to_vec()
 }
@@ -74,7 +64,7 @@ async fn status_of(app: &TestApp) -> i64 {
 }
 
 async fn a_worker_enrols_a_participant_and_submits_to_provider_qa(app: TestApp) {
-    let worker = create_case(&app).await;
+    let worker = app.worker_with_case().await;
     let base = format!("/participants/{CASE}/enrol");
     // The wizard starts at the location; the current location is offered first.
     let start = worker.get(&base).await;
@@ -231,7 +221,7 @@ async fn a_worker_enrols_a_participant_and_submits_to_provider_qa(app: TestApp) 
 }
 
 async fn an_upload_that_is_not_a_real_pdf_is_refused_and_stores_nothing(app: TestApp) {
-    let worker = create_case(&app).await;
+    let worker = app.worker_with_case().await;
     let base = format!("/participants/{CASE}/enrol");
     let current = app
         .sql_one(&format!(
@@ -286,7 +276,7 @@ async fn an_upload_that_is_not_a_real_pdf_is_refused_and_stores_nothing(app: Tes
 /// Dale's case with the enrolment location set and an assessment started: the worker's
 /// client and the assessment's id.
 pub async fn case_with_open_assessment(app: &TestApp) -> (Client, String) {
-    let worker = create_case(app).await;
+    let worker = app.worker_with_case().await;
     let base = format!("/participants/{CASE}/enrol");
     let current = app
         .sql_one(&format!(

@@ -153,18 +153,8 @@ async fn last_name(app: &TestApp, id: &str) -> String {
         .last_name
 }
 
-pub(crate) async fn create_case(app: &TestApp) -> crate::support::Client {
-    let worker = app.signed_in("worker@provider-a.example").await;
-    let search = "/participants/search?identifier=A1234BC&first_name=Dale&last_name=Ashdown&day=27&month=3&year=1985";
-    worker
-        .submit(search, "/participants", &[("upci", "1CATS0001")])
-        .await
-        .expect_status(303);
-    worker
-}
-
 async fn a_feed_change_shows_on_the_case_and_in_the_timeline(app: TestApp, fake: FakeDms) {
-    let worker = create_case(&app).await;
+    let worker = app.worker_with_case().await;
     let mut record = scenario("1CATS0001");
     record.last_name = "Ashdown-Smith".to_owned();
     record.nationality = Some("Irish".to_owned());

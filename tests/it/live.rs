@@ -22,12 +22,7 @@ on_both_databases!(
 );
 
 async fn a_case_topic_is_only_for_those_who_see_the_case_and_shows_who_is_viewing(app: TestApp) {
-    let owner = app.signed_in("worker@provider-a.example").await;
-    let search = "/participants/search?identifier=A1234BC&first_name=Dale&last_name=Ashdown&day=27&month=3&year=1985";
-    owner
-        .submit(search, "/participants", &[("upci", "1CATS0001")])
-        .await
-        .expect_status(303);
+    let owner = app.worker_with_case().await;
     let page = owner.get("/participants/1CATS0001").await;
     assert!(
         page.body.contains("case:1CATS0001"),

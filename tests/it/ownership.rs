@@ -4,7 +4,7 @@
 //! change is in the ownership history and the timeline, and the people concerned are told.
 
 use crate::enrolment::CASE;
-use crate::support::{on_both_databases, Client, TestApp};
+use crate::support::{on_both_databases, TestApp};
 
 on_both_databases!(
     a_case_is_reassigned_to_a_colleague_and_both_owners_are_told,
@@ -12,16 +12,6 @@ on_both_databases!(
 );
 
 const OWNER_PAGE: &str = "/participants/1CATS0001/owner";
-
-async fn create_case(app: &TestApp) -> Client {
-    let worker = app.signed_in("worker@provider-a.example").await;
-    let search = "/participants/search?identifier=A1234BC&first_name=Dale&last_name=Ashdown&day=27&month=3&year=1985";
-    worker
-        .submit(search, "/participants", &[("upci", CASE)])
-        .await
-        .expect_status(303);
-    worker
-}
 
 async fn owner_of(app: &TestApp) -> i64 {
     app.sql_one(&format!(
@@ -40,7 +30,7 @@ async fn notifications(app: &TestApp, email: &str, heading: &str) -> i64 {
 
 async fn a_case_is_reassigned_to_a_colleague_and_both_owners_are_told(app: TestApp) {
     assert_eq!(OWNER_PAGE, format!("/participants/{CASE}/owner"));
-    let worker = create_case(&app).await;
+    let worker = app.worker_with_case().await;
     let alex = app.user_id("worker@provider-a.example").await;
     let kim = app.user_id("colleague@provider-a.example").await;
     assert_eq!(owner_of(&app).await, alex);
@@ -163,7 +153,7 @@ async fn a_case_is_reassigned_to_a_colleague_and_both_owners_are_told(app: TestA
 }
 
 async fn an_unowned_case_is_taken_by_someone_who_works_at_its_location(app: TestApp) {
-    let worker = create_case(&app).await;
+    let worker = app.worker_with_case().await;
     let alex = app.user_id("worker@provider-a.example").await;
     // The case has lost its owner (as the external-data refresh does after a move).
     app.sql(&format!(

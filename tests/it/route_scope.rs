@@ -78,12 +78,7 @@ async fn every_route_refuses_anonymous_and_other_tenant_callers(app: TestApp) {
     tx.commit().await.expect("commit");
 
     // Provider A's worker has a case: routes about cases are pointed at it.
-    let owner = app.signed_in("worker@provider-a.example").await;
-    let search = "/participants/search?identifier=A1234BC&first_name=Dale&last_name=Ashdown&day=27&month=3&year=1985";
-    owner
-        .submit(search, "/participants", &[("upci", "1CATS0001")])
-        .await
-        .expect_status(303);
+    app.worker_with_case().await;
 
     let anonymous = app.client();
     let other_worker = app.signed_in("worker@provider-b.example").await;

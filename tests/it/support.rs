@@ -309,6 +309,18 @@ impl TestApp {
         }
     }
 
+    /// Provider A's worker, signed in, having created the case of Dale Ashdown (`1CATS0001`)
+    /// from the candidate search, as a worker does.
+    pub async fn worker_with_case(&self) -> Client {
+        let worker = self.signed_in("worker@provider-a.example").await;
+        let search = "/participants/search?identifier=A1234BC&first_name=Dale&last_name=Ashdown&day=27&month=3&year=1985";
+        worker
+            .submit(search, "/participants", &[("upci", "1CATS0001")])
+            .await
+            .expect_status(303);
+        worker
+    }
+
     /// A client signed in as a demo account.
     pub async fn signed_in(&self, email: &str) -> Client {
         let client = self.client();

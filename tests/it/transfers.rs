@@ -4,7 +4,7 @@
 //! reassigning and archiving the case; only an archived case's entry can be dismissed, by
 //! Senior Internal; nobody outside the destination can act on it.
 
-use crate::feed_refresh::{count, create_case, put, scenario, start};
+use crate::feed_refresh::{count, put, scenario, start};
 use crate::socket::Socket;
 use crate::support::{Client, TestApp};
 use cats::external::fake::FakeDms;
@@ -55,7 +55,7 @@ async fn a_move_to_another_contract_waits_there_for_an_owner_and_is_processed_on
 ) {
     let alex = app.user_id("worker@provider-a.example").await;
     let sam = app.user_id("worker@provider-b.example").await;
-    create_case(&app).await;
+    app.worker_with_case().await;
     // Holme House (location 15) is provider B's contract.
     move_to(&app, &fake, "HHI").await;
     let transfer = open_incoming(&app).await;
@@ -175,7 +175,7 @@ async fn an_open_transfer_blocks_archiving_and_only_an_archived_cases_can_be_dis
     app: TestApp,
     fake: FakeDms,
 ) {
-    let worker = create_case(&app).await;
+    let worker = app.worker_with_case().await;
     let alex = app.user_id("worker@provider-a.example").await;
     // Forest Bank is in the same contract: the owner keeps the case, but the move still
     // waits for someone there to confirm who owns it.
