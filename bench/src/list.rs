@@ -7,12 +7,11 @@
 //! would. One demo worker signs in; `--concurrency` clients then request `--path` as fast as
 //! the server answers for `--seconds`, after a short warm-up. Every answer must be a 200.
 
-use crate::harness::{
-    locate_binary, millis, percentile_of_sorted, Browser, Server, ServerConfig, DEMO_PASSWORD,
-};
+use crate::harness::{closed_loop, locate_binary, Browser, Server, ServerConfig, DEMO_PASSWORD};
 use anyhow::{bail, ensure, Context, Result};
 use std::path::PathBuf;
 use std::process::Stdio;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::process::Command;
 
@@ -146,43 +145,8 @@ async fn measure(server: &Server, args: &ListArgs) -> Result<(f64, f64, f64, usi
         .and_then(|rest| rest.split('<').next())
         .unwrap_or("?");
     println!("the page lists {rows} rows of \"{count}\"");
-    let warm_up = Duration::from_secs(2);
-    let window = Duration::from_secs(args.seconds);
-    let begun = Instant::now();
-    let mut clients = Vec::new();
-    for _ in 0..args.concurrency {
-        let http = http.clone();
-        let url = url.clone();
-        let cookie = format!("cats_session={cookie}");
-        clients.push(tokio::spawn(async move {
-            let mut latencies = Vec::new();
-            loop {
-                let sent = Instant::now();
-                if sent.duration_since(begun) >= warm_up + window {
-                    return Ok::<_, anyhow::Error>(latencies);
-                }
-                let response = http
-                    .get(&url)
-                    .header(reqwest::header::COOKIE, &cookie)
-                    .send()
-                    .await?;
-                let status = response.status();
-                response.bytes().await?;
-                ensure!(status == 200, "GET {url}: {status}");
-                if sent.duration_since(begun) >= warm_up {
-                    latencies.push(millis(sent.elapsed()));
-                }
-            }
-        }));
-    }
-    let mut latencies = Vec::new();
-    for client in clients {
-        latencies.extend(client.await.context("a client panicked")??);
-    }
-    latencies.sort_by(f64::total_cmp);
-    let p50 = percentile_of_sorted(&latencies, 50.0).context("no requests were measured")?;
-    let p99 = percentile_of_sorted(&latencies, 99.0).context("no requests were measured")?;
-    #[allow(clippy::cast_precision_loss)]
-    let rps = latencies.len() as f64 / window.as_secs_f64();
-    Ok((rps, p50, p99, latencies.len()))
+    let window = (Duration::from_secs(2), Duration::from_secs(args.seconds));
+    let cookie = Some(format!("cats_session={cookie}"));
+    let figures = closed_loop(http, Arc::new(vec![url]), cookie, args.concurrency, window).await?;
+    Ok((figures.rps, figures.p50, figures.p99, figures.requests))
 }

@@ -23,7 +23,7 @@
 //! `offered_rps`, `achieved_rps`, `open_p50_ms`, `open_p99_ms` (see `harness::open_loop`).
 
 use crate::harness::{
-    locate_binary, millis, open_loop, percentile_of_sorted, run_cats, Browser, OpenLoop,
+    closed_loop, locate_binary, open_loop, run_cats, Browser, ClosedLoopFigures, OpenLoop,
     OpenLoopFigures, Server, ServerConfig, DEMO_PASSWORD,
 };
 use anyhow::{ensure, Context, Result};
@@ -69,13 +69,7 @@ pub struct PageArgs {
 }
 
 /// Figures of one measured window.
-#[derive(Debug, Clone, Copy)]
-struct Figures {
-    rps: f64,
-    p50: f64,
-    p99: f64,
-    requests: usize,
-}
+type Figures = ClosedLoopFigures;
 
 /// Runs the benchmark and prints its figures and `RESULT page …` line.
 pub async fn run(args: PageArgs) -> Result<()> {
@@ -258,8 +252,8 @@ async fn measure_plain(args: &PageArgs) -> Result<Figures> {
     outcome
 }
 
-/// `args.concurrency` clients request `urls` (each from its own offset, round the list) as
-/// fast as they are answered for the warm-up and `args.seconds`; every answer must be a 200.
+/// `args.concurrency` clients request `urls` in a closed loop for the warm-up and
+/// `args.seconds`.
 async fn drive(
     http: reqwest::Client,
     urls: Arc<Vec<String>>,
@@ -267,52 +261,5 @@ async fn drive(
     args: &PageArgs,
 ) -> Result<Figures> {
     let window = Duration::from_secs(args.seconds);
-    let begun = Instant::now();
-    let mut clients = Vec::new();
-    for client in 0..args.concurrency {
-        let http = http.clone();
-        let urls = Arc::clone(&urls);
-        let cookie = cookie.clone();
-        let stride = urls.len() / args.concurrency.max(1);
-        clients.push(tokio::spawn(async move {
-            let mut latencies = Vec::new();
-            let mut next = client * stride.max(1);
-            loop {
-                let sent = Instant::now();
-                if sent.duration_since(begun) >= WARM_UP + window {
-                    return Ok::<_, anyhow::Error>(latencies);
-                }
-                let Some(url) = urls.get(next % urls.len().max(1)) else {
-                    return Ok(latencies);
-                };
-                next += 1;
-                let mut request = http.get(url);
-                if let Some(cookie) = &cookie {
-                    request = request.header(reqwest::header::COOKIE, cookie);
-                }
-                let response = request.send().await?;
-                let status = response.status();
-                response.bytes().await?;
-                ensure!(status == 200, "GET {url}: {status}");
-                if sent.duration_since(begun) >= WARM_UP {
-                    latencies.push(millis(sent.elapsed()));
-                }
-            }
-        }));
-    }
-    let mut latencies = Vec::new();
-    for client in clients {
-        latencies.extend(client.await.context("a client panicked")??);
-    }
-    latencies.sort_by(f64::total_cmp);
-    let p50 = percentile_of_sorted(&latencies, 50.0).context("no requests were measured")?;
-    let p99 = percentile_of_sorted(&latencies, 99.0).context("no requests were measured")?;
-    #[allow(clippy::cast_precision_loss)]
-    let rps = latencies.len() as f64 / window.as_secs_f64();
-    Ok(Figures {
-        rps,
-        p50,
-        p99,
-        requests: latencies.len(),
-    })
+    closed_loop(http, urls, cookie, args.concurrency, (WARM_UP, window)).await
 }

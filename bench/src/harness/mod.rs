@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod cli;
+pub mod closed_loop;
 pub mod cpu;
 pub mod limits;
 pub mod logs;
@@ -18,6 +19,7 @@ pub use accounts::{
     create_user, create_user_with_roles, Account, Browser, BENCH_PASSWORD, DEMO_PASSWORD,
 };
 pub use cli::{loopback_postgres, reset_and_seed, run_cats};
+pub use closed_loop::{closed_loop, get_ok, ClosedLoopFigures};
 pub use cpu::{cpu_seconds, print_machine_load, total_cpu_seconds, CpuWindow};
 pub use limits::{open_files, raise_open_files_limit};
 pub use logs::LogSummary;

@@ -80,14 +80,7 @@ pub async fn run(
                 let url = urls
                     .get((i % urls.len() as u64) as usize)
                     .context("no URL")?;
-                let mut request = http.get(url);
-                if let Some(cookie) = &cookie {
-                    request = request.header(reqwest::header::COOKIE, cookie);
-                }
-                let response = request.send().await?;
-                let status = response.status();
-                response.bytes().await?;
-                ensure!(status == 200, "GET {url}: {status}");
+                super::get_ok(&http, url, cookie.as_deref()).await?;
                 if due_after >= plan.warm_up {
                     latencies.push(millis(due.elapsed()));
                 }
