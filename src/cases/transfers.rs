@@ -76,12 +76,13 @@ async fn place(tx: &mut Tx, location: i64) -> Result<Option<Place>, StoreError> 
 }
 
 /// Incoming entry `transfer` if `user` may act on it: they hold an additional role (any but
-/// Finance) and their organisation works at the location the case moved to.
+/// Finance) and their organisation works at the location the case moved to. Also returns the
+/// tenants linked to that location, which choosing the new owner needs too.
 pub async fn visible_incoming(
     q: &mut impl crate::store::Exec,
     user: &Principal,
     transfer: i64,
-) -> Result<IncomingRow, CaseError> {
+) -> Result<(IncomingRow, Vec<String>), CaseError> {
     if !user.roles.has_additional_role() {
         return Err(CaseError::Forbidden);
     }
@@ -92,7 +93,7 @@ pub async fn visible_incoming(
     if !team_sees_location(user.tenant.as_str(), &linked) {
         return Err(CaseError::Forbidden);
     }
-    Ok(row)
+    Ok((row, linked))
 }
 
 fn refused(refusal: TransferRefusal) -> CaseError {
@@ -109,12 +110,11 @@ pub async fn process(
 ) -> Result<String, CaseError> {
     let now = OffsetDateTime::now_utc();
     let mut tx = store.begin().await?;
-    let row = visible_incoming(&mut tx, user, transfer).await?;
+    let (row, linked) = visible_incoming(&mut tx, user, transfer).await?;
     let person = match assignee {
         Some(assignee) => ownership::person(&mut tx, assignee).await?,
         None => None,
     };
-    let linked = ownership::location_tenants(&mut tx, row.moved.to_location_id).await?;
     let checked = person.as_ref().map(|p| TransferAssignee {
         active: UserStatus::from_code(&p.status) == Some(UserStatus::Active),
         in_scope: TenantId::parse(&p.tenant_id)
@@ -159,7 +159,7 @@ pub async fn dismiss(store: &Store, user: &Principal, transfer: i64) -> Result<S
     }
     let now = OffsetDateTime::now_utc();
     let mut tx = store.begin().await?;
-    let row = visible_incoming(&mut tx, user, transfer).await?;
+    let (row, _) = visible_incoming(&mut tx, user, transfer).await?;
     let status = EnrolmentStatus::from_value(row.moved.enrolment_status).ok_or_else(|| {
         CaseError::Internal(format!("unknown status {}", row.moved.enrolment_status))
     })?;

@@ -72,10 +72,18 @@ pub async fn list(
     // The position is taken before the lists are read, so a change in between is replayed.
     let topic = topic_now(&state, TRANSFERS_TOPIC).await?;
     let mut db = state.store.db();
-    let names = crate::store::org::location_names(&mut db).await?;
     let incoming = rows::incoming_in_scope(&mut db, &user.scope()).await?;
     let since = OffsetDateTime::now_utc() - Duration::days(OUTGOING_DAYS);
     let outgoing = rows::outgoing_in_scope(&mut db, &user.scope(), since).await?;
+    let mentioned: Vec<i64> = (incoming.iter().map(|r| &r.moved))
+        .chain(&outgoing)
+        .flat_map(|m| [m.from_location_id, m.to_location_id])
+        .collect();
+    let names = state
+        .store
+        .reference()
+        .location_names(&mut db, &mentioned)
+        .await?;
     let incoming: Vec<_> = incoming.iter().map(|r| line(&r.moved, &names)).collect();
     let outgoing: Vec<_> = outgoing.iter().map(|r| line(r, &names)).collect();
     let content = transfers_page(&incoming, &outgoing);
@@ -91,9 +99,13 @@ async fn show(
 ) -> Result<HttpResponse, HttpError> {
     let topic = topic_now(state, TRANSFERS_TOPIC).await?;
     let mut db = state.store.db();
-    let row = transfers::visible_incoming(&mut db, user, transfer).await?;
-    let names = crate::store::org::location_names(&mut db).await?;
-    let linked = ownership::location_tenants(&mut db, row.moved.to_location_id).await?;
+    let (row, linked) = transfers::visible_incoming(&mut db, user, transfer).await?;
+    let mentioned = [row.moved.from_location_id, row.moved.to_location_id];
+    let names = state
+        .store
+        .reference()
+        .location_names(&mut db, &mentioned)
+        .await?;
     let people = ownership::candidates(&mut db, &user.scope(), &linked).await?;
     let mut candidates = vec![(String::new(), "Choose a person".to_owned())];
     candidates.extend(
@@ -149,7 +161,7 @@ pub async fn process(
 ) -> Result<HttpResponse, HttpError> {
     let Protected { user, form } = form;
     let transfer = *id;
-    let row = transfers::visible_incoming(&mut state.store.db(), &user, transfer).await?;
+    let (row, _) = transfers::visible_incoming(&mut state.store.db(), &user, transfer).await?;
     let typed = form.get("assignee").cloned().unwrap_or_default();
     let assignee = typed.trim().parse::<i64>().ok();
     let who = user.clone();
@@ -176,7 +188,7 @@ pub async fn dismiss(
 ) -> Result<HttpResponse, HttpError> {
     let Protected { user, .. } = form;
     let transfer = *id;
-    let row = transfers::visible_incoming(&mut state.store.db(), &user, transfer).await?;
+    let (row, _) = transfers::visible_incoming(&mut state.store.db(), &user, transfer).await?;
     let who = user.clone();
     let outcome = state
         .cases
