@@ -143,15 +143,8 @@ pub async fn run(args: EditsArgs) -> Result<()> {
     let pgbench_db = format!("{name}_pgbench");
     let pgbench = locate_pgbench()?;
     let binary = locate_binary(args.binary.as_deref())?;
-    let scratch = tempfile::Builder::new()
-        .prefix("cats-bench-edits-")
-        .tempdir()
-        .context("creating a temporary folder")?;
-    let data_dir = scratch.path().join("data");
-    std::fs::create_dir(&data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
-    let config = ServerConfig::new(&binary, &data_dir)
-        .with_log_file(scratch.path().join("cats.log"))
-        .with_env("CATS_DATABASE_URL", args.database_url.clone());
+    let (scratch, config) = ServerConfig::in_scratch(&binary, "edits")?;
+    let config = config.with_env("CATS_DATABASE_URL", args.database_url.clone());
     println!(
         "cats-bench edits: PostgreSQL {name}, {} clients × {} cases, {} s each side",
         args.concurrency, args.cases_per_client, args.seconds

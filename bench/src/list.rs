@@ -82,14 +82,7 @@ async fn cats(config: &ServerConfig, args: &[&str]) -> Result<()> {
 /// Runs the benchmark and prints its figures and `RESULT list …` line.
 pub async fn run(args: ListArgs) -> Result<()> {
     let binary = locate_binary(args.binary.as_deref())?;
-    let scratch = tempfile::Builder::new()
-        .prefix("cats-bench-list-")
-        .tempdir()
-        .context("creating a temporary folder")?;
-    let data_dir = scratch.path().join("data");
-    std::fs::create_dir(&data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
-    let mut config =
-        ServerConfig::new(&binary, &data_dir).with_log_file(scratch.path().join("cats.log"));
+    let (_scratch, mut config) = ServerConfig::in_scratch(&binary, "list")?;
     let backend = match &args.database_url {
         Some(url) => {
             config = config.with_env("CATS_DATABASE_URL", url.clone());

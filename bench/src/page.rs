@@ -74,14 +74,8 @@ type Figures = ClosedLoopFigures;
 /// Runs the benchmark and prints its figures and `RESULT page …` line.
 pub async fn run(args: PageArgs) -> Result<()> {
     let binary = locate_binary(args.binary.as_deref())?;
-    let scratch = tempfile::Builder::new()
-        .prefix("cats-bench-page-")
-        .tempdir()
-        .context("creating a temporary folder")?;
-    let data_dir = scratch.path().join("data");
-    std::fs::create_dir(&data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
-    let mut config =
-        ServerConfig::new(&binary, &data_dir).with_log_file(scratch.path().join("cats.log"));
+    let (_scratch, mut config) = ServerConfig::in_scratch(&binary, "page")?;
+    let data_dir = config.data_dir.clone();
     let database_url = match (args.db.as_str(), &args.database_url) {
         ("postgres", Some(url)) => {
             crate::harness::loopback_postgres(url)?;

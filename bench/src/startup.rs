@@ -42,19 +42,12 @@ struct Run {
 /// Runs the benchmark and prints its table and `RESULT startup …` line.
 pub async fn run(args: StartupArgs) -> Result<()> {
     let binary = locate_binary(args.binary.as_deref())?;
-    let scratch = tempfile::Builder::new()
-        .prefix("cats-bench-startup-")
-        .tempdir()
-        .context("creating a temporary folder")?;
-    let data_dir = scratch.path().join("data");
-    std::fs::create_dir(&data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
-    let config =
-        ServerConfig::new(&binary, &data_dir).with_log_file(scratch.path().join("cats.log"));
+    let (_scratch, config) = ServerConfig::in_scratch(&binary, "startup")?;
     let ready_within = Duration::from_secs(args.timeout_secs);
     let idle = Duration::from_millis(args.idle_ms);
 
     println!("cats-bench startup: {}", binary.display());
-    println!("data dir {} (SQLite, demo data)", data_dir.display());
+    println!("data dir {} (SQLite, demo data)", config.data_dir.display());
 
     let (server, first_start) = Server::start(&config, ready_within)
         .await

@@ -89,6 +89,24 @@ impl ServerConfig {
         }
     }
 
+    /// The embedded default in a new temporary folder named after `benchmark`: data under its
+    /// `data`, the server's log in its `cats.log`. The folder lives as long as the returned
+    /// handle.
+    pub fn in_scratch(
+        binary: impl Into<PathBuf>,
+        benchmark: &str,
+    ) -> Result<(tempfile::TempDir, Self)> {
+        let scratch = tempfile::Builder::new()
+            .prefix(&format!("cats-bench-{benchmark}-"))
+            .tempdir()
+            .context("creating a temporary folder")?;
+        let data_dir = scratch.path().join("data");
+        std::fs::create_dir(&data_dir)
+            .with_context(|| format!("creating {}", data_dir.display()))?;
+        let config = Self::new(binary, data_dir).with_log_file(scratch.path().join("cats.log"));
+        Ok((scratch, config))
+    }
+
     /// Adds a `CATS_…` variable, e.g. `CATS_DATABASE_URL` or `CATS_REDIS_URL`.
     pub fn with_env(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.env.push((key.into(), value.into()));
