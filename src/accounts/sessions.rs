@@ -97,7 +97,7 @@ pub async fn authenticate(
 ) -> Result<Result<Principal, NoSession>, AccountError> {
     let id = session_id_of(token);
     let mut db = store.db();
-    let Some(session) = session_store::find(&mut db, &id).await? else {
+    let Some(session) = session_store::find_recent(&mut db, &id).await? else {
         return Ok(Err(NoSession::Missing));
     };
     if session.revoked_at.is_some() {

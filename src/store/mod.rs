@@ -18,6 +18,7 @@ pub mod participants;
 pub mod payments;
 pub mod qa;
 pub mod qa_notes;
+pub mod recent_sessions;
 pub mod reference;
 pub mod schema;
 pub mod sessions;

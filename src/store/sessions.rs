@@ -2,7 +2,7 @@
 //! leaked database cannot be replayed as cookies.
 
 use super::schema::{Sessions, Tenants, Users};
-use super::{Db, StoreError, Tx};
+use super::{recent_sessions, Db, StoreError, Tx};
 use sea_query::{Expr, ExprTrait, Query};
 use time::OffsetDateTime;
 
@@ -132,8 +132,24 @@ pub async fn find(db: &mut Db<'_>, id: &str) -> Result<Option<SessionRow>, Store
     db.fetch_optional(&query).await
 }
 
+/// The session as [`find`] reads it, or as it was read less than a second ago in this process
+/// (see [`super::recent_sessions`]): for authenticating requests.
+pub async fn find_recent(db: &mut Db<'_>, id: &str) -> Result<Option<SessionRow>, StoreError> {
+    let asked = std::time::Instant::now();
+    if let Some(row) = recent_sessions::with(|recent| recent.get(id, asked)) {
+        return Ok(Some(row));
+    }
+    let row = find(db, id).await?;
+    if let Some(row) = &row {
+        // Timed from before the read: a row is never trusted longer than it should be.
+        recent_sessions::with(|recent| recent.put(row.clone(), asked));
+    }
+    Ok(row)
+}
+
 /// Records activity on a session (callers throttle this to save writes).
 pub async fn touch(db: &mut Db<'_>, id: &str, now: OffsetDateTime) -> Result<(), StoreError> {
+    recent_sessions::with(|recent| recent.forget(id));
     let update = Query::update()
         .table(Sessions::Table)
         .value(Sessions::LastSeenAt, now)
@@ -150,6 +166,7 @@ pub async fn revoke(
     reason: &str,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
+    recent_sessions::with(|recent| recent.forget(id));
     let update = Query::update()
         .table(Sessions::Table)
         .value(Sessions::RevokedAt, now)
@@ -168,6 +185,7 @@ pub async fn revoke_all_for_user(
     reason: &str,
     now: OffsetDateTime,
 ) -> Result<Vec<String>, StoreError> {
+    recent_sessions::with(|recent| recent.forget_user(user_id));
     let update = Query::update()
         .table(Sessions::Table)
         .value(Sessions::RevokedAt, now)
