@@ -4,8 +4,9 @@
 //! field still holds what the person saw; a field someone else changed is a conflict, returned
 //! with the other value and who wrote it, never overwritten.
 //!
-//! The transaction is kept to a few statements (read, conditional update, one audit insert for
-//! all fields, the timeline line, the event read and the outbox row): an edit's cost is mostly
+//! The transaction is kept to a few statements (read with the visibility check, the access
+//! audit row, conditional update, one audit insert for all fields, the timeline line, the event
+//! read and the outbox row): an edit's cost is mostly
 //! round trips and the commit. It sends no `NOTIFY` from inside the transaction (that would
 //! hold PostgreSQL's notify lock across the commit and serialise every editor behind one
 //! flush): the case actor wakes the dispatcher once the edit has committed, and the wake relay
@@ -15,6 +16,7 @@ use super::CaseError;
 use crate::accounts::Principal;
 use crate::domain::case_edit::{decide, CaseField, Decision, FieldChange};
 use crate::domain::enrolment::EnrolmentStatus;
+use crate::store::access_audit::{self, Access};
 use crate::store::participants;
 use crate::store::{users, Store};
 use time::OffsetDateTime;
@@ -47,7 +49,9 @@ pub enum EditOutcome {
     Conflicts(Vec<Conflict>),
 }
 
-/// Applies `changes` to case `id` for `user` (who must already be allowed to see the case).
+/// Applies `changes` to case `id` for `user`, or refuses with [`CaseError::Forbidden`] when
+/// the user may not see the case (or it does not exist; the caller audits the refusal). The
+/// user's look at the case is audited in the edit's own transaction.
 pub async fn edit_fields(
     store: &Store,
     user: &Principal,
@@ -57,11 +61,20 @@ pub async fn edit_fields(
     for _ in 0..ATTEMPTS {
         let now = OffsetDateTime::now_utc();
         let mut tx = store.begin().await?;
-        let current = participants::editable_in(&mut tx, id)
+        let scope = user.scope();
+        let current = participants::editable_in(&mut tx, id, (&scope, user.is_internal()))
             .await?
-            .ok_or_else(|| CaseError::invalid("case", "This case no longer exists"))?;
+            .ok_or(CaseError::Forbidden)?;
+        let access = Access {
+            participant_id: id.to_owned(),
+            user_id: user.user_id,
+            allowed: true,
+            at: now,
+        };
+        access_audit::insert_in(&mut tx, &access).await?;
         let status = EnrolmentStatus::from_value(current.enrolment_status);
         if !status.is_some_and(EnrolmentStatus::is_active) {
+            tx.commit().await?;
             return Err(CaseError::invalid(
                 "case",
                 "This case is archived or dormant, so it cannot be changed",
@@ -94,9 +107,11 @@ pub async fn edit_fields(
                     at: last.map(|(_, at)| at),
                 });
             }
+            tx.commit().await?;
             return Ok(EditOutcome::Conflicts(found));
         }
         if apply.is_empty() {
+            tx.commit().await?;
             return Ok(EditOutcome::Saved {
                 version: current.version,
             });

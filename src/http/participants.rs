@@ -347,7 +347,8 @@ pub async fn save_details(
 ) -> Result<HttpResponse, HttpError> {
     let Protected { user, form } = form;
     let id = id.into_inner();
-    visible_case(&state, &user, &id).await?;
+    // Who may see the case is checked (and the look audited) by the edit itself, in its
+    // transaction; a refused form is shown by the case page, which checks the same.
     let mut errors = FormErrors::new();
     let mut changes = Vec::new();
     for field in CaseField::ALL {
@@ -388,6 +389,14 @@ pub async fn save_details(
                 );
             }
             case_page(&state, &user, &id, Some(&form), &errors, false).await
+        }
+        Err(CaseError::Forbidden) => {
+            let now = time::OffsetDateTime::now_utc();
+            state
+                .store
+                .record_access(&id, user.user_id, false, now)
+                .await?;
+            Err(refusal(&mut state.store.db(), &id).await?)
         }
         Err(other) => Err(other.into()),
     }

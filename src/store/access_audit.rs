@@ -1,7 +1,7 @@
 //! The access audit (who opened, or was refused, which case and when), written in groups.
 //!
 //! Every case page view and every edit records one row, and the answer waits until that row is
-//! durable (a crash never loses the record of a page someone was shown). Written one commit per
+//! durable (an edit writes its row in its own transaction, [`insert_in`]) (a crash never loses the record of a page someone was shown). Written one commit per
 //! request, the commits queue behind each other: on SQLite every one takes the single write
 //! lock, on PostgreSQL every one waits for its own WAL flush. So each store has one writer: a
 //! request hands its row over and awaits the commit; rows handed over while a commit is under
@@ -14,8 +14,8 @@
 //! stops (its runtime shut down) leaves the next request to start another.
 
 use super::schema::ParticipantAccessAudit;
-use super::{Pool, StoreError};
-use sea_query::Query;
+use super::{Pool, StoreError, Tx};
+use sea_query::{InsertStatement, Query};
 use std::sync::{Arc, Mutex};
 use time::OffsetDateTime;
 use tokio::sync::oneshot;
@@ -141,6 +141,18 @@ pub async fn insert(pool: &Pool, rows: &[&Access]) -> Result<(), StoreError> {
     if rows.is_empty() {
         return Ok(());
     }
+    pool.db().execute(&statement(rows)).await?;
+    Ok(())
+}
+
+/// Writes one row inside `tx`: a command that changes the case records the access in its own
+/// transaction, so the look and the change are committed (or not) together.
+pub async fn insert_in(tx: &mut Tx, access: &Access) -> Result<(), StoreError> {
+    tx.execute(&statement(&[access])).await?;
+    Ok(())
+}
+
+fn statement(rows: &[&Access]) -> InsertStatement {
     let mut insert = Query::insert()
         .into_table(ParticipantAccessAudit::Table)
         .columns([
@@ -162,6 +174,5 @@ pub async fn insert(pool: &Pool, rows: &[&Access]) -> Result<(), StoreError> {
             row.at.into(),
         ]);
     }
-    pool.db().execute(&insert).await?;
-    Ok(())
+    insert
 }

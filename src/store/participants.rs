@@ -471,9 +471,16 @@ fn editable_query(id: &str) -> SelectStatement {
         .to_owned()
 }
 
-/// The editable fields, read in a transaction.
-pub async fn editable_in(tx: &mut Tx, id: &str) -> Result<Option<EditableRow>, StoreError> {
-    tx.fetch_optional(&editable_query(id)).await
+/// The editable fields, read in a transaction; none when the case does not exist or the
+/// user (tenant scope, internal or not) may not see it.
+pub async fn editable_in(
+    tx: &mut Tx,
+    id: &str,
+    (scope, internal): (&TenantScope, bool),
+) -> Result<Option<EditableRow>, StoreError> {
+    let mut query = editable_query(id);
+    query.cond_where(visible(scope, internal));
+    tx.fetch_optional(&query).await
 }
 
 /// The editable fields, outside a transaction (for pages).

@@ -194,6 +194,14 @@ async fn another_tenant_cannot_edit_the_case(app: TestApp) {
         .await;
     refused.expect_status(403);
     assert_eq!(stored(&app).await.version, 1);
+    let outsider_id = app.user_id("worker@provider-b.example").await;
+    let refusals = app
+        .sql_one(&format!(
+            "SELECT count(*) FROM participant_access_audit \
+             WHERE participant_id = '{CASE}' AND user_id = {outsider_id} AND NOT allowed"
+        ))
+        .await;
+    assert_eq!(refusals, 1, "the refused edit is audited once");
     drop(page);
 }
 
