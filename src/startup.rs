@@ -133,6 +133,7 @@ impl Application {
             session_policy: policy,
             hub: hub.clone(),
             cases: crate::live::case_actor::CaseActors::new(store.clone(), outbox_wake.clone()),
+            case_cache: Default::default(),
             outbox_wake,
             dms,
             fake_dms,

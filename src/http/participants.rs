@@ -274,13 +274,14 @@ pub async fn render_case(
     form: CaseForm<'_>,
 ) -> Result<HttpResponse, HttpError> {
     let topic = case_topic_now(state, id).await?;
-    // The visibility check reads the whole of the case's own row at once (see `visible_case`
-    // for the same check and audit on other pages).
+    // One small read checks that the person may see the case and gives its page stamp; what
+    // the page shows is read again only when the stamp has moved since this instance last
+    // read it (`live::case_cache`).
     let mut db = state.store.held().await?;
-    let rows =
-        participants::case_rows(&mut db, id, Some((&user.scope(), user.is_internal()))).await?;
+    let scope = user.scope();
+    let stamp = participants::page_stamp(&mut db, id, (&scope, user.is_internal())).await?;
     let now = time::OffsetDateTime::now_utc();
-    let Some(rows) = rows else {
+    let Some(stamp) = stamp else {
         // Not held while waiting for the audit's commit, which needs a connection itself.
         drop(db);
         state
@@ -295,9 +296,19 @@ pub async fn render_case(
     let (audited, data) = futures_util::future::join(
         state.store.record_access(id, user.user_id, true, now),
         async {
-            let data = case_view::load_rest(&mut db, rows, Some(state.store.reference())).await;
+            if let Some(kept) = state.case_cache.get(id, stamp) {
+                return Ok(kept);
+            }
+            let Some(rows) = participants::case_rows(&mut db, id, None).await? else {
+                return Err(HttpError::NotFound);
+            };
+            let data = case_view::load_rest(&mut db, rows, Some(state.store.reference())).await?;
             drop(db);
-            data
+            let data = std::sync::Arc::new(data);
+            state
+                .case_cache
+                .put(id, stamp, std::sync::Arc::clone(&data));
+            Ok(data)
         },
     )
     .await;

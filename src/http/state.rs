@@ -23,6 +23,8 @@ pub struct AppState {
     pub hub: Hub,
     /// The case actors of this instance.
     pub cases: crate::live::case_actor::CaseActors,
+    /// What case pages read, by case and page stamp.
+    pub case_cache: crate::live::case_cache::CaseCache,
     /// Wakes this instance's outbox dispatcher after a commit.
     pub outbox_wake: Arc<tokio::sync::Notify>,
     /// The offender-data service.

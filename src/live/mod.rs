@@ -2,6 +2,7 @@
 //! that authenticates sockets with the sign-in session.
 
 pub mod case_actor;
+pub mod case_cache;
 pub mod case_view;
 pub mod fragments;
 pub mod gate;

@@ -219,6 +219,23 @@ pub async fn case_rows(
     q.optional(&query).await
 }
 
+/// The case's page stamp (moved by the database whenever anything the case page shows
+/// changes: migration 0017), if the scope (internal or not) may see the case.
+pub async fn page_stamp(
+    q: &mut impl super::Exec,
+    id: &str,
+    (scope, internal): (&TenantScope, bool),
+) -> Result<Option<i64>, StoreError> {
+    let query = Query::select()
+        .column((Participants::Table, Participants::PageStamp))
+        .from(Participants::Table)
+        .and_where(Expr::col((Participants::Table, Participants::Id)).eq(id))
+        .cond_where(visible(scope, internal))
+        .to_owned();
+    let stamp: Option<(i64,)> = q.optional(&query).await?;
+    Ok(stamp.map(|(stamp,)| stamp))
+}
+
 /// The participant, if the user may see it.
 pub async fn get(
     db: &mut Db<'_>,

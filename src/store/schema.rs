@@ -171,6 +171,7 @@ pub enum Participants {
     RegistrationDetails,
     LastSyncAt,
     Version,
+    PageStamp,
     CreatedAt,
     CreatedBy,
     UpdatedAt,

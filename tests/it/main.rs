@@ -9,6 +9,7 @@ mod autosave;
 mod browser;
 mod browser_queues;
 mod case_edits;
+mod case_page;
 mod cli;
 mod enrolment;
 #[macro_use]
