@@ -152,7 +152,8 @@ pub async fn edit_fields(
         for (field, value) in values {
             edited.set(field, value);
         }
-        crate::live::case_view::publish_personal_in(&mut tx, id, &edited, now).await?;
+        crate::live::case_view::publish_personal_in(&mut tx, id, &edited, store.reference(), now)
+            .await?;
         tx.commit().await?;
         return Ok(EditOutcome::Saved { version });
     }

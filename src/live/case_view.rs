@@ -548,13 +548,15 @@ pub async fn publish_personal_in(
     tx: &mut Tx,
     id: &str,
     edited: &EditableRow,
+    reference: &ReferenceCache,
     now: time::OffsetDateTime,
 ) -> Result<(), StoreError> {
     let rows = participants::timeline_in(tx, id).await?;
     let mut people: Vec<i64> = rows.iter().filter_map(|t| t.user_id).collect();
     people.sort_unstable();
     people.dedup();
-    let names = users::display_names_in(tx, &people).await?;
+    // Names as the pages show them (the store's copy, read in `tx` for anyone not in it).
+    let names = reference.display_names(tx, &people).await?;
     let lines = super::fragments::timeline_lines(&rows, &names);
     let none = FormErrors::new();
     let personal = super::fragments::personal_section(id, edited, None, "", &none, false);
