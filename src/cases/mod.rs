@@ -8,6 +8,7 @@ pub mod edit;
 pub mod enrol;
 pub mod notify;
 pub mod ownership;
+pub mod pri;
 pub mod review;
 pub mod submit;
 pub mod transfers;

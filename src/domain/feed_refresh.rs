@@ -1,5 +1,5 @@
 //! The external-data refresh's rules (DOMAIN.md §2 and §9): what changes on a case when the
-//! feed's record differs from it, what happens to the owner when the case moves, and which
+//! feed's record differs from it, and which
 //! cases the nightly auto-archive closes.
 
 use super::enrolment::EnrolmentStatus;
@@ -264,12 +264,6 @@ pub fn compare(
     }
 }
 
-/// Who owns a case after it moves (DOMAIN.md §2): the owner stays, unless they can no longer
-/// see the new location, when the case becomes unowned.
-pub fn owner_after_move(owner: Option<i64>, owner_sees_new_location: bool) -> Option<i64> {
-    owner.filter(|_| owner_sees_new_location)
-}
-
 /// Whether the nightly auto-archive closes a case (DOMAIN.md §2): deactivated in the feed more
 /// than 30 days ago and not Archived or with QA (Submitted to Provider or Authority). Dormant
 /// cases are archived too.
@@ -436,13 +430,6 @@ mod tests {
         let plan = compare(&inactive, None, &inactive, TODAY);
         assert_eq!(plan.deactivated_in_feed, Some(TODAY));
         assert!(!plan.is_empty(), "the date is a change to write");
-    }
-
-    #[test]
-    fn the_owner_stays_unless_they_cannot_see_the_new_location() {
-        assert_eq!(owner_after_move(Some(7), true), Some(7));
-        assert_eq!(owner_after_move(Some(7), false), None);
-        assert_eq!(owner_after_move(None, true), None);
     }
 
     #[test]

@@ -48,6 +48,20 @@ pub fn months_before(date: Date, months: u8) -> Date {
     Date::from_calendar_date(year, month, day).unwrap_or(date)
 }
 
+/// The same calendar day `months` months later (the month's last day where it is shorter).
+pub fn months_after(date: Date, months: u8) -> Date {
+    let mut month = date.month();
+    let mut year = date.year();
+    for _ in 0..months {
+        month = month.next();
+        if month == Month::January {
+            year += 1;
+        }
+    }
+    let day = date.day().min(month.length(year));
+    Date::from_calendar_date(year, month, day).unwrap_or(date)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,6 +81,22 @@ mod tests {
         assert_eq!(date_from_parts("", "2", "2026"), None);
         assert_eq!(date_from_parts("1", "13", "2026"), None);
         assert_eq!(date_from_parts("1", "1", "26"), None);
+    }
+
+    #[test]
+    fn months_after_keeps_the_day_or_takes_the_month_end() {
+        assert_eq!(
+            months_after(date!(2026 - 11 - 24), 3),
+            date!(2027 - 02 - 24)
+        );
+        assert_eq!(
+            months_after(date!(2026 - 11 - 30), 3),
+            date!(2027 - 02 - 28)
+        );
+        assert_eq!(
+            months_after(date!(2026 - 01 - 31), 1),
+            date!(2026 - 02 - 28)
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod participant_list;
 pub mod password;
 pub mod payments;
 pub mod permission;
+pub mod pri;
 pub mod qa;
 pub mod role;
 pub mod tenant;

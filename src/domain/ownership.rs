@@ -5,6 +5,7 @@
 //! external-data refresh applies after a move (otherwise the next move would unassign them).
 
 use super::enrolment::EnrolmentStatus;
+use super::location::LocationType;
 use super::tenant::{TenantId, TenantScope};
 use std::fmt;
 
@@ -144,6 +145,27 @@ pub fn check_take(case: &CaseOwnership, sees_location: bool) -> Result<(), Assig
 /// one of them is the team itself or below it.
 pub fn team_sees_location(tenant: &str, linked: &[String]) -> bool {
     linked.iter().any(|l| l.starts_with(tenant))
+}
+
+/// Someone who could own a case after a move: their id, and whether their team works at the
+/// new location.
+pub type MoveCandidate = (i64, bool);
+
+/// Who owns a case after it moves from a location of type `from` to one of type `to` (DOMAIN.md
+/// §2): the owner stays, except that a move from custody to the community makes the assignee
+/// of an active PRI whose release location is the new one (`pri_assignee`) the owner; whoever
+/// it is must work at the new location, or the case becomes unowned.
+pub fn owner_after_move(
+    owner: Option<MoveCandidate>,
+    (from, to): (LocationType, LocationType),
+    pri_assignee: Option<MoveCandidate>,
+) -> Option<i64> {
+    let released = from.is_custody() && to.is_community();
+    let next = match pri_assignee {
+        Some(assignee) if released => Some(assignee),
+        _ => owner,
+    };
+    next.filter(|(_, sees)| *sees).map(|(id, _)| id)
 }
 
 /// The timeline's three lines for a change of owner (names, or `None` for unassigned).
@@ -289,6 +311,52 @@ mod tests {
         assert!(team_sees_location("1.2.1.", &linked));
         assert!(!team_sees_location("1.2.2.", &linked));
         assert!(!team_sees_location("1.2.", &[]));
+    }
+
+    #[test]
+    fn the_owner_stays_after_a_move_unless_they_cannot_see_the_new_location() {
+        use LocationType::*;
+        assert_eq!(
+            owner_after_move(Some((7, true)), (Wing, Feeder), None),
+            Some(7)
+        );
+        assert_eq!(
+            owner_after_move(Some((7, false)), (Wing, Community), None),
+            None
+        );
+        assert_eq!(owner_after_move(None, (Wing, Community), None), None);
+    }
+
+    #[test]
+    fn release_to_a_pris_location_gives_the_case_to_the_pri_assignee() {
+        use LocationType::*;
+        let owner = Some((7, true));
+        assert_eq!(
+            owner_after_move(owner, (Wing, Community), Some((8, true))),
+            Some(8)
+        );
+        assert_eq!(
+            owner_after_move(owner, (Female, Hub), Some((8, true))),
+            Some(8)
+        );
+        assert_eq!(
+            owner_after_move(None, (Outlying, Satellite), Some((8, true))),
+            Some(8)
+        );
+        // The assignee must work at the new location, or nobody owns the case.
+        assert_eq!(
+            owner_after_move(owner, (Wing, Community), Some((8, false))),
+            None
+        );
+        // Only a release from custody to the community hands the case over.
+        assert_eq!(
+            owner_after_move(owner, (Community, Community), Some((8, true))),
+            Some(7)
+        );
+        assert_eq!(
+            owner_after_move(owner, (Wing, Feeder), Some((8, true))),
+            Some(7)
+        );
     }
 
     #[test]

@@ -23,6 +23,8 @@ pub mod ownership;
 pub mod page;
 pub mod participant_list;
 pub mod participants;
+pub mod pri;
+pub mod pri_form;
 pub mod queues;
 pub mod state;
 pub mod transfers;
@@ -81,6 +83,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     archive::routes(cfg);
     ownership::routes(cfg);
     transfers::routes(cfg);
+    pri::routes(cfg);
+    pri_form::routes(cfg);
     notifications::routes(cfg);
     feed_refresh::routes(cfg);
     finance::routes(cfg);
@@ -103,6 +107,8 @@ pub fn all_routes() -> Vec<RouteInfo> {
         archive::ROUTES,
         ownership::ROUTES,
         transfers::ROUTES,
+        pri::ROUTES,
+        pri_form::ROUTES,
         notifications::ROUTES,
         feed_refresh::ROUTES,
         finance::ROUTES,

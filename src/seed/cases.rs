@@ -69,7 +69,7 @@ const STAGES: [Stage; 16] = [
 ];
 
 /// A demo account as the commands see it (no session: the seed acts on their behalf).
-async fn as_user(store: &Store, email: &str) -> Result<Principal, anyhow::Error> {
+pub(super) async fn as_user(store: &Store, email: &str) -> Result<Principal, anyhow::Error> {
     let mut db = store.db();
     let row = users::find_by_email(&mut db, email)
         .await?
@@ -146,7 +146,8 @@ pub async fn load(store: &Store, dms: &DmsClient, files: &Files) -> Result<usize
         made += 1;
     }
     transfer_in(store, dms, &visible, n).await?;
-    Ok(made + 1)
+    let pris = super::pri::load(store, dms).await?;
+    Ok(made + 1 + pris)
 }
 
 /// A case that moved into provider A's contract and waits there for an owner: made by provider
@@ -429,6 +430,6 @@ async fn decide(
     Ok(())
 }
 
-fn explain(error: CaseError) -> anyhow::Error {
+pub(super) fn explain(error: CaseError) -> anyhow::Error {
     anyhow::anyhow!("demo case: {error}")
 }

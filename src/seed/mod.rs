@@ -2,6 +2,7 @@
 
 pub mod cases;
 pub mod demo;
+pub mod pri;
 pub mod scale;
 
 use crate::store::{Pool, Store, StoreError};

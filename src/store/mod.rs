@@ -16,6 +16,7 @@ pub mod ownership;
 pub mod participant_list;
 pub mod participants;
 pub mod payments;
+pub mod pri;
 pub mod qa;
 pub mod qa_notes;
 pub mod recent_sessions;

@@ -578,3 +578,40 @@ pub enum OutgoingTransfers {
     PreviousTenantId,
     Replaced,
 }
+
+/// `pri_codes`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum PriCodes {
+    Table,
+    ParticipantId,
+    Code,
+    IssuedBy,
+    IssuedAt,
+}
+
+/// `pris`
+#[derive(Iden, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum Pris {
+    Table,
+    Id,
+    ParticipantId,
+    Status,
+    CustodyLocationId,
+    ReleaseLocationId,
+    ExpectedReleaseDate,
+    MeetingDate,
+    CustodyNotInPerson,
+    CommunityNotInPerson,
+    ParticipantNotInPerson,
+    SupportInformation,
+    CreatedBy,
+    CreatedAt,
+    AssignedTo,
+    AcceptedAt,
+    AbandonReason,
+    AbandonJustification,
+    EndedBy,
+    EndedAt,
+}

@@ -22,6 +22,7 @@ mod ownership;
 mod participant_list;
 mod participants;
 mod payments;
+mod pri;
 mod queues;
 mod route_scope;
 mod schema;

@@ -747,7 +747,7 @@ async fn the_first_embedded_start_has_cases_waiting_in_every_queue() {
             .expect("count");
         n
     };
-    assert_eq!(count("SELECT COUNT(*) FROM participants".into()).await, 17);
+    assert_eq!(count("SELECT COUNT(*) FROM participants".into()).await, 19);
     for (queue, open) in [("pqa", 3), ("qa1", 2), ("qa2", 2), ("escalation", 1)] {
         let sql = format!(
             "SELECT COUNT(*) FROM qa_entries WHERE queue = '{queue}' AND completed_at IS NULL"
@@ -768,6 +768,9 @@ async fn the_first_embedded_start_has_cases_waiting_in_every_queue() {
         ("one unowned case to take, and the one that moved in", 2, "SELECT COUNT(*) FROM participants WHERE owner_id IS NULL"),
         ("a case moved into provider A's contract waits there for an owner", 1, "SELECT COUNT(DISTINCT t.id) FROM incoming_transfers t JOIN location_tenants lt ON lt.location_id = t.to_location_id WHERE t.completed_at IS NULL AND lt.tenant_id LIKE '1.1.1.%'"),
         ("provider B sees it left", 1, "SELECT COUNT(*) FROM outgoing_transfers WHERE previous_tenant_id LIKE '1.1.2.%' AND NOT replaced"),
+        ("an active PRI with its expected release date, released to its location and owned by its community worker", 1, "SELECT COUNT(*) FROM pris r JOIN participants p ON p.id = r.participant_id WHERE r.status = 'accepted' AND r.expected_release_date >= date('now') AND p.current_location_id = r.release_location_id AND p.owner_id = r.assigned_to AND p.owner_id <> r.created_by"),
+        ("its location history shows the prison, then the release location", 1, "SELECT COUNT(*) FROM pris r JOIN participant_locations l ON l.participant_id = r.participant_id WHERE l.previous_id = r.custody_location_id AND l.location_id = r.release_location_id"),
+        ("a live PRI code waits for a custody worker", 1, "SELECT COUNT(*) FROM pri_codes c WHERE NOT EXISTS (SELECT 1 FROM pris r WHERE r.participant_id = c.participant_id)"),
     ];
     for (what, n, sql) in expected {
         assert_eq!(count(sql.into()).await, n, "{what}");

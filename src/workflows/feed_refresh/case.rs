@@ -7,13 +7,14 @@ use crate::cases::create::resolve_location;
 use crate::cases::ownership::{record_change, OwnerChange};
 use crate::cases::transfers;
 use crate::domain::enrolment::{ArchiveReason, EnrolmentStatus};
-use crate::domain::feed_refresh::{
-    auto_archive_due, compare, owner_after_move, FeedChange, FeedFacts, SyncField,
-};
+use crate::domain::feed_refresh::{auto_archive_due, compare, FeedChange, FeedFacts, SyncField};
+use crate::domain::location::LocationType;
+use crate::domain::ownership::owner_after_move;
 use crate::external::{DmsClient, OffenderRecord};
 use crate::format::display_date;
 use crate::store::feed_refresh::{self as rows, SyncRow};
-use crate::store::{enrolment, org, participants, Store, StoreError, Tx};
+use crate::store::transfers as transfers_rows;
+use crate::store::{enrolment, org, ownership, participants, pri, Store, StoreError, Tx};
 use std::collections::HashMap;
 use time::OffsetDateTime;
 
@@ -163,8 +164,9 @@ async fn apply(
 }
 
 /// Records a move in the location history, raises and closes its transfer entries, and applies
-/// the ownership rule: the owner stays unless their tenant cannot see the new location, when
-/// the case becomes unowned.
+/// the ownership rule: the owner stays, except that a release from custody to the location of
+/// an active PRI hands the case to the PRI's assignee; whoever it is must work at the new
+/// location, or the case becomes unowned.
 async fn owner_after(
     tx: &mut Tx,
     id: &str,
@@ -179,23 +181,52 @@ async fn owner_after(
     rows::insert_move(tx, id, from, to, now).await?;
     let before = owner.as_ref().map(|(o, t)| (*o, t.as_str()));
     transfers::on_move(tx, id, (from, to), before, now).await?;
-    let Some((owner_id, tenant)) = owner else {
-        return Ok(None);
+    let kinds = (location_type(tx, from).await?, location_type(tx, to).await?);
+    let released = kinds.0.is_custody() && kinds.1.is_community();
+    let assignee = if released {
+        pri::active_assignee_at(tx, id, to).await?
+    } else {
+        None
     };
-    let sees = rows::tenant_sees_location(tx, &tenant, to).await?;
-    if owner_after_move(Some(owner_id), sees).is_some() {
-        return Ok(Some((owner_id, tenant)));
+    let owner_sees = match &owner {
+        Some((o, tenant)) => Some((*o, rows::tenant_sees_location(tx, tenant, to).await?)),
+        None => None,
+    };
+    let assignee_sees = match &assignee {
+        Some((a, tenant)) => Some((*a, rows::tenant_sees_location(tx, tenant, to).await?)),
+        None => None,
+    };
+    let next = owner_after_move(owner_sees, kinds, assignee_sees);
+    if next == row.owner_id {
+        return Ok(owner);
     }
+    let person = match next {
+        Some(next) => ownership::person(tx, next).await?,
+        None => None,
+    };
+    let why = match (&person, assignee.is_some()) {
+        (Some(_), _) => "released to the location of the participant's PRI",
+        (None, true) => "the PRI assignee's team does not work at the new location",
+        (None, false) => "the owner's team does not work at the new location",
+    };
     let change = OwnerChange {
         id,
         location: to,
-        from: Some(owner_id),
-        to: None,
+        from: row.owner_id,
+        to: person.as_ref(),
         by: None,
-        why: Some("the owner's team does not work at the new location"),
+        why: Some(why),
     };
     record_change(tx, &change, now).await?;
-    Ok(None)
+    Ok(person.map(|p| (p.id, p.tenant_id)))
+}
+
+/// The type of location `id` (Unknown when it is not known).
+async fn location_type(tx: &mut Tx, id: i64) -> Result<LocationType, StoreError> {
+    let place = transfers_rows::place(tx, id).await?;
+    Ok(place
+        .and_then(|(kind, _)| LocationType::from_code(&kind))
+        .unwrap_or(LocationType::Unknown))
 }
 
 /// A value as people read it on the timeline.

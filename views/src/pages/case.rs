@@ -292,6 +292,7 @@ pub fn case_page(page: &CasePage<'_>) -> Markup {
         @if page.sync_link {
             p { a href={ "/participants/" (page.id) "/sync" } { "Refresh from the offender data" } }
         }
+        p { a href={ "/participants/" (page.id) "/pri" } { "Pre-release inventory (PRI)" } }
         @if let Some(notice) = page.notice { p.saved role="status" { (notice) } }
         aside.presence.presence--case data-presence=(page.topic) aria-labelledby="viewing-heading" {
             h2 #viewing-heading { "Viewing this case " span.presence__count data-presence-count {} }

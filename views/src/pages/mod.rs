@@ -14,6 +14,8 @@ pub mod organisation;
 pub mod ownership;
 pub mod participant_list;
 pub mod participants;
+pub mod pri;
+pub mod pri_form;
 pub mod queues;
 pub mod sign_in;
 pub mod transfers;
