@@ -335,3 +335,97 @@ pub(crate) fn accept(
     };
     Ok((response.into(), Outbox(shared), frames))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_http::ws::CloseCode;
+
+    fn pair() -> (Outbox, Body) {
+        let shared = Rc::new(RefCell::new(Shared::default()));
+        (
+            Outbox(shared.clone()),
+            Body {
+                shared: shared.clone(),
+            },
+        )
+    }
+
+    fn poll(body: &mut Body) -> Poll<Option<Bytes>> {
+        let mut cx = Context::from_waker(Waker::noop());
+        match Pin::new(body).poll_next(&mut cx) {
+            Poll::Ready(Some(Ok(bytes))) => Poll::Ready(Some(bytes)),
+            Poll::Ready(Some(Err(err))) => panic!("encoding failed: {err}"),
+            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    #[test]
+    fn queued_frames_go_out_in_order_as_one_chunk() {
+        let (outbox, mut body) = pair();
+        assert!(poll(&mut body).is_pending(), "nothing queued yet");
+        outbox.push(Message::Text("one".into())).expect("open");
+        outbox.push(Message::Text("two".into())).expect("open");
+        assert_eq!(outbox.len(), 2);
+        let Poll::Ready(Some(chunk)) = poll(&mut body) else {
+            panic!("frames were queued");
+        };
+        // Unmasked text frames: FIN + opcode 1, length, payload.
+        assert_eq!(&chunk[..], b"\x81\x03one\x81\x03two");
+        assert_eq!(outbox.len(), 0);
+        assert!(poll(&mut body).is_pending());
+    }
+
+    #[test]
+    fn a_close_replaces_what_waits_and_ends_the_body() {
+        let (outbox, mut body) = pair();
+        outbox.push(Message::Text("stale".into())).expect("open");
+        outbox.close(Some(CloseReason {
+            code: CloseCode::Other(4003),
+            description: Some("signed out".to_owned()),
+        }));
+        outbox
+            .push(Message::Text("late".into()))
+            .expect("dropped, not an error");
+        let Poll::Ready(Some(chunk)) = poll(&mut body) else {
+            panic!("the close frame was queued");
+        };
+        // FIN + opcode 8, length 12, code 4003, reason.
+        assert_eq!(&chunk[..], b"\x88\x0c\x0f\xa3signed out");
+        assert_eq!(poll(&mut body), Poll::Ready(None));
+    }
+
+    #[test]
+    fn the_body_ends_when_the_session_lets_go_and_pushing_fails_once_it_is_gone() {
+        let (outbox, mut body) = pair();
+        outbox.push(Message::Text("last".into())).expect("open");
+        drop(outbox);
+        assert!(
+            matches!(poll(&mut body), Poll::Ready(Some(_))),
+            "sent first"
+        );
+        assert_eq!(poll(&mut body), Poll::Ready(None));
+
+        let (outbox, body) = pair();
+        drop(body);
+        assert!(outbox.push(Message::Text("x".into())).is_err());
+    }
+
+    #[test]
+    fn long_close_reasons_are_cut_to_a_control_frame() {
+        let long = "é".repeat(100);
+        let Message::Close(Some(reason)) = bounded(Message::Close(Some(CloseReason {
+            code: CloseCode::Normal,
+            description: Some(long),
+        }))) else {
+            panic!("still a close");
+        };
+        let description = reason.description.expect("kept");
+        assert!(description.len() <= MAX_CONTROL_PAYLOAD - 2);
+        assert!(
+            description.chars().all(|c| c == 'é'),
+            "cut on a character boundary"
+        );
+    }
+}
