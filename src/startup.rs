@@ -109,8 +109,6 @@ impl Application {
             &outbox_wake,
             &dms,
         );
-        // Every instance gives freed memory back to the system now and then.
-        tokio::spawn(crate::workflows::memory::trim_forever());
         let listener = TcpListener::bind(&settings.bind).map_err(|cause| StartError::Bind {
             address: settings.bind.clone(),
             cause,

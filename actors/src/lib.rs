@@ -1,5 +1,6 @@
 //! The live engine of CATS-rs, free of domain types: topics numbered with an epoch and a
-//! sequence and replayed from a bounded history; presence; WebSocket sessions (actix-ws);
+//! sequence and replayed from a bounded history; presence; WebSocket sessions (on actix-http's
+//! WebSocket codec);
 //! a bus with in-process and Redis implementations. The protocol is in `README.md`.
 
 pub mod bus;
@@ -11,6 +12,7 @@ pub mod position;
 pub mod presence;
 pub mod protocol;
 pub mod session;
+mod socket;
 pub mod supervisor;
 pub mod topic;
 
@@ -19,4 +21,4 @@ pub use bus::{memory::MemoryBus, redis::RedisBus, redis::RedisSettings, Bus};
 pub use config::LiveConfig;
 pub use hub::Hub;
 pub use position::Position;
-pub use session::{serve, session_churn, Gate, Member};
+pub use session::{serve, Gate, Member};

@@ -1,5 +1,5 @@
-//! One WebSocket (one browser tab) at `/live`: an actix actor owning the `actix_ws::Session`.
-//! It parses the client's frames, asks the application whether the user may join each topic,
+//! One WebSocket (one browser tab) at `/live`: an actix actor owning the socket's outbox
+//! (`socket`). It parses the client's frames, asks the application whether the user may join each topic,
 //! writes frames through a small bounded queue (a slow client is resynced, never waited for),
 //! pings every 15 s and drops a socket silent for 45 s, and closes when the sign-in session
 //! behind it is revoked.
@@ -8,22 +8,19 @@ use crate::hub::Hub;
 use crate::position::Position;
 use crate::presence::Entry;
 use crate::protocol::{error_frame, ClientMessage, Refusal};
+use crate::socket::{self, Inbound, Outbox};
 use crate::topic::{Resubscribe, SetPresence, Subscribe, TopicActor, Unsubscribe};
 use actix::{
     Actor, ActorContext, ActorFutureExt, Addr, AsyncContext, Context, Handler, Message,
     StreamHandler, WrapFuture,
 };
+use actix_http::ws::{CloseCode, CloseReason, Message as Frame, ProtocolError};
 use actix_web::{web, HttpRequest, HttpResponse};
-use actix_ws::{AggregatedMessage, CloseCode, CloseReason, Message as Frame, ProtocolError};
 use bytes::Bytes;
 use bytestring::ByteString;
 use futures_util::future::{BoxFuture, LocalBoxFuture};
-use futures_util::Sink;
-use std::collections::VecDeque;
-use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::task::{Poll, Waker};
 use std::time::Instant;
 
 /// Close code: no valid sign-in session.
@@ -75,39 +72,6 @@ pub struct Close {
 }
 
 static NEXT_SESSION: AtomicU64 = AtomicU64::new(1);
-static CHURN: AtomicU64 = AtomicU64::new(0);
-
-/// Sockets started plus sockets ended in this process so far. A burst of either (a mass
-/// reconnect) leaves freed memory behind (handshakes, sign-in checks, closed sockets) that
-/// the server may want to give back to the system.
-pub fn session_churn() -> u64 {
-    CHURN.load(Ordering::Relaxed)
-}
-
-/// What became of a frame handed to the socket's writer.
-enum Handed {
-    /// Queued for the connection.
-    Sent,
-    /// The connection's own small queue is full: try again when it has room.
-    Full(Frame),
-    /// The connection is gone.
-    Closed,
-}
-
-/// Hands a frame to the connection's writer if it has room now, without waiting. Most frames
-/// go this way: no future, no queue entry, nothing allocated per frame.
-fn try_send(ws: &mut actix_ws::Session, frame: Frame) -> Handed {
-    let mut cx = std::task::Context::from_waker(Waker::noop());
-    match Pin::new(&mut *ws).poll_ready(&mut cx) {
-        Poll::Ready(Ok(())) => match Pin::new(ws).start_send(frame) {
-            Ok(()) => Handed::Sent,
-            Err(_) => Handed::Closed,
-        },
-        Poll::Ready(Err(_)) => Handed::Closed,
-        Poll::Pending => Handed::Full(frame),
-    }
-}
-
 /// One socket. Kept small: thousands are open at once (DESIGN.md "Budgets").
 pub struct SessionActor {
     id: u64,
@@ -116,12 +80,9 @@ pub struct SessionActor {
     member: Arc<Member>,
     /// This socket's presence entry, shared by every topic it joins.
     presence: Entry,
-    /// Taken while waiting for room in the connection's queue.
-    ws: Option<actix_ws::Session>,
+    /// Frames the connection has not taken yet (a slow reader's wait here).
+    outbox: Outbox,
     topics: Vec<(Arc<str>, Addr<TopicActor>)>,
-    /// Frames waiting for room in the connection's queue (a slow reader).
-    queue: VecDeque<Frame>,
-    closing: Option<CloseReason>,
     last_heard: Instant,
     last_ping: Instant,
     last_checked: Instant,
@@ -129,89 +90,32 @@ pub struct SessionActor {
 
 impl SessionActor {
     fn enqueue(&mut self, frame: Frame, ctx: &mut Context<Self>) {
-        if self.closing.is_some() {
-            return;
-        }
-        let mut frame = frame;
-        if self.queue.is_empty() {
-            if let Some(ws) = self.ws.as_mut() {
-                match try_send(ws, frame) {
-                    Handed::Sent => return,
-                    Handed::Closed => return ctx.stop(),
-                    Handed::Full(again) => frame = again,
-                }
-            }
-        }
-        if self.queue.len() >= self.hub.config().outbound_queue {
+        if self.outbox.len() >= self.hub.config().outbound_queue {
             self.overflow();
             return;
         }
-        self.queue.push_back(frame);
-        self.write_next(ctx);
+        if self.outbox.push(frame).is_err() {
+            ctx.stop();
+        }
     }
 
     /// The client cannot keep up: drop what waits and resync every topic at its current
     /// position (the topics send the resync frames, in order with later events).
     fn overflow(&mut self) {
         tracing::debug!(session = self.id, "outbound queue overflowed; resyncing");
-        self.queue.clear();
+        self.outbox.clear();
         for (_, topic) in &self.topics {
             topic.do_send(Resubscribe { session: self.id });
         }
     }
 
-    /// Hands queued frames to the connection while it has room; when it has none, waits for
-    /// room (one future at a time) and carries on. Sends the close frame once closing.
-    fn write_next(&mut self, ctx: &mut Context<Self>) {
-        let Some(mut ws) = self.ws.take() else {
-            return; // a wait for room is under way; it carries on when done
-        };
-        if let Some(reason) = self.closing.take() {
-            ctx.spawn(
-                async move {
-                    let _ = ws.close(Some(reason)).await;
-                }
-                .into_actor(self)
-                .map(|_, _, ctx| ctx.stop()),
-            );
-            return;
-        }
-        while let Some(frame) = self.queue.pop_front() {
-            match try_send(&mut ws, frame) {
-                Handed::Sent => {}
-                Handed::Closed => return ctx.stop(),
-                Handed::Full(frame) => {
-                    self.queue.push_front(frame);
-                    ctx.spawn(
-                        async move {
-                            let ready =
-                                std::future::poll_fn(|cx| Pin::new(&mut ws).poll_ready(cx)).await;
-                            (ws, ready)
-                        }
-                        .into_actor(self)
-                        .map(|(ws, ready), actor, ctx| {
-                            if ready.is_err() {
-                                ctx.stop();
-                                return;
-                            }
-                            actor.ws = Some(ws);
-                            actor.write_next(ctx);
-                        }),
-                    );
-                    return;
-                }
-            }
-        }
-        self.ws = Some(ws);
-    }
-
+    /// Sends a close frame in place of whatever still waits, and stops.
     fn close(&mut self, code: u16, reason: &str, ctx: &mut Context<Self>) {
-        self.queue.clear();
-        self.closing = Some(CloseReason {
+        self.outbox.close(Some(CloseReason {
             code: CloseCode::Other(code),
             description: Some(reason.to_owned()),
-        });
-        self.write_next(ctx);
+        }));
+        ctx.stop();
     }
 
     fn refuse(&mut self, topic: Option<&str>, refusal: &Refusal, ctx: &mut Context<Self>) {
@@ -329,9 +233,7 @@ impl SessionActor {
                     }),
             );
         }
-        if self.queue.is_empty() && self.queue.capacity() > 0 {
-            self.queue = VecDeque::new();
-        }
+        self.outbox.shrink();
     }
 }
 
@@ -344,7 +246,6 @@ impl Actor for SessionActor {
         let config = self.hub.config();
         let every = config.ping_interval.min(config.revalidate_every);
         ctx.run_interval(every, |actor, ctx| actor.tick(ctx));
-        CHURN.fetch_add(1, Ordering::Relaxed);
     }
 
     fn stopped(&mut self, _: &mut Self::Context) {
@@ -355,31 +256,25 @@ impl Actor for SessionActor {
             });
         }
         self.hub.unregister_session(&self.member.session, self.id);
-        CHURN.fetch_add(1, Ordering::Relaxed);
     }
 }
 
-impl StreamHandler<Result<AggregatedMessage, ProtocolError>> for SessionActor {
-    fn handle(
-        &mut self,
-        message: Result<AggregatedMessage, ProtocolError>,
-        ctx: &mut Self::Context,
-    ) {
+impl StreamHandler<Result<Inbound, ProtocolError>> for SessionActor {
+    fn handle(&mut self, message: Result<Inbound, ProtocolError>, ctx: &mut Self::Context) {
         self.last_heard = Instant::now();
         match message {
-            Ok(AggregatedMessage::Text(text)) => self.on_text(&text, ctx),
-            Ok(AggregatedMessage::Binary(_)) => self.refuse(None, &Refusal::Binary, ctx),
-            Ok(AggregatedMessage::Ping(bytes)) => self.enqueue(Frame::Pong(bytes), ctx),
-            Ok(AggregatedMessage::Pong(_)) => {}
-            Ok(AggregatedMessage::Close(reason)) => {
+            Ok(Inbound::Text(text)) => self.on_text(&text, ctx),
+            Ok(Inbound::Binary) => self.refuse(None, &Refusal::Binary, ctx),
+            Ok(Inbound::Ping(bytes)) => self.enqueue(Frame::Pong(bytes), ctx),
+            Ok(Inbound::Pong) => {}
+            Ok(Inbound::Close(reason)) => {
                 // Answer the close, as the protocol asks, so the browser sees a clean close
                 // (its code) rather than a dropped connection.
-                self.queue.clear();
-                self.closing = Some(reason.unwrap_or(CloseReason {
+                self.outbox.close(Some(reason.unwrap_or(CloseReason {
                     code: CloseCode::Normal,
                     description: None,
-                }));
-                self.write_next(ctx);
+                })));
+                ctx.stop();
             }
             Err(ProtocolError::Overflow) => self.close(1009, "frame too large", ctx),
             Err(_) => self.close(1002, "protocol error", ctx),
@@ -429,22 +324,16 @@ pub async fn serve(
         return Ok(HttpResponse::Forbidden().body("cross-site socket refused"));
     }
     let member = gate.authenticate(&req).await;
-    let (response, session, stream) = actix_ws::handle(&req, body)?;
+    let max = hub.config().max_frame_bytes;
+    let (response, outbox, stream) = socket::accept(&req, body, max)?;
     let Some(member) = member else {
-        actix_web::rt::spawn(async move {
-            let reason = CloseReason {
-                code: CloseCode::Other(CLOSE_UNAUTHENTICATED),
-                description: Some("sign in required".to_owned()),
-            };
-            let _ = session.close(Some(reason)).await;
-        });
+        // The connection sends the close frame and ends; nothing else is kept.
+        outbox.close(Some(CloseReason {
+            code: CloseCode::Other(CLOSE_UNAUTHENTICATED),
+            description: Some("sign in required".to_owned()),
+        }));
         return Ok(response);
     };
-    let max = hub.config().max_frame_bytes;
-    let stream = stream
-        .max_frame_size(max)
-        .aggregate_continuations()
-        .max_continuation_size(max);
     let presence = Entry {
         user: Arc::from(member.user.as_str()),
         name: Arc::from(member.name.as_str()),
@@ -459,10 +348,8 @@ pub async fn serve(
             gate,
             member: Arc::new(member),
             presence,
-            ws: Some(session),
+            outbox,
             topics: Vec::new(),
-            queue: VecDeque::new(),
-            closing: None,
             last_heard: now,
             last_ping: now,
             last_checked: now,

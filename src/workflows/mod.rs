@@ -3,7 +3,6 @@
 
 pub mod dormant_accounts;
 pub mod feed_refresh;
-pub mod memory;
 pub mod outbox;
 pub mod payments;
 pub mod supervision;
