@@ -178,22 +178,28 @@ pub async fn visible_case(
     user: &Principal,
     id: &str,
 ) -> Result<ParticipantRow, HttpError> {
-    let mut db = state.store.db();
-    let row = participants::get(&mut db, &user.scope(), user.is_internal(), id).await?;
+    let row =
+        participants::get(&mut state.store.db(), &user.scope(), user.is_internal(), id).await?;
+    let Some(row) = row else {
+        return Err(refused(state, user, id).await?);
+    };
     let now = time::OffsetDateTime::now_utc();
     state
         .store
-        .record_access(id, user.user_id, row.is_some(), now)
+        .record_access(id, user.user_id, true, now)
         .await?;
-    match row {
-        Some(row) => Ok(row),
-        None => Err(refusal(&mut db, id).await?),
-    }
+    Ok(row)
 }
 
-/// Why a case could not be shown: it exists outside the user's scope, or not at all.
-async fn refusal(db: &mut crate::store::Db<'_>, id: &str) -> Result<HttpError, HttpError> {
-    Ok(if participants::exists(db, id).await? {
+/// Audits a refused look at a case and says why it was refused: the case exists outside the
+/// user's scope (403), or not at all (404).
+async fn refused(state: &AppState, user: &Principal, id: &str) -> Result<HttpError, HttpError> {
+    let now = time::OffsetDateTime::now_utc();
+    state
+        .store
+        .record_access(id, user.user_id, false, now)
+        .await?;
+    Ok(if participants::exists(&mut state.store.db(), id).await? {
         HttpError::Forbidden
     } else {
         HttpError::NotFound
@@ -280,16 +286,12 @@ pub async fn render_case(
     let mut db = state.store.held().await?;
     let scope = user.scope();
     let stamp = participants::page_stamp(&mut db, id, (&scope, user.is_internal())).await?;
-    let now = time::OffsetDateTime::now_utc();
     let Some(stamp) = stamp else {
         // Not held while waiting for the audit's commit, which needs a connection itself.
         drop(db);
-        state
-            .store
-            .record_access(id, user.user_id, false, now)
-            .await?;
-        return Err(refusal(&mut state.store.db(), id).await?);
+        return Err(refused(state, user, id).await?);
     };
+    let now = time::OffsetDateTime::now_utc();
     // The rest of the page is read while the view's audit row is committed (the reads never
     // wait for the audit writer, so they cannot hold the connection it needs); the page is
     // sent only once both are done.
@@ -299,7 +301,7 @@ pub async fn render_case(
             if let Some(kept) = state.case_cache.get(id, stamp) {
                 return Ok(kept);
             }
-            let Some(rows) = participants::case_rows(&mut db, id, None).await? else {
+            let Some(rows) = participants::case_rows(&mut db, id).await? else {
                 return Err(HttpError::NotFound);
             };
             let data = case_view::load_rest(&mut db, rows, Some(state.store.reference())).await?;
@@ -401,14 +403,7 @@ pub async fn save_details(
             }
             case_page(&state, &user, &id, Some(&form), &errors, false).await
         }
-        Err(CaseError::Forbidden) => {
-            let now = time::OffsetDateTime::now_utc();
-            state
-                .store
-                .record_access(&id, user.user_id, false, now)
-                .await?;
-            Err(refusal(&mut state.store.db(), &id).await?)
-        }
+        Err(CaseError::Forbidden) => Err(refused(&state, &user, &id).await?),
         Err(other) => Err(other.into()),
     }
 }

@@ -65,7 +65,7 @@ pub struct CaseData {
 
 /// Loads a case (the caller has checked the user may see it).
 pub async fn load(q: &mut impl Exec, id: &str) -> Result<Option<CaseData>, StoreError> {
-    match participants::case_rows(q, id, None).await? {
+    match participants::case_rows(q, id).await? {
         Some(rows) => Ok(Some(load_rest(q, rows, None).await?)),
         None => Ok(None),
     }

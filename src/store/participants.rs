@@ -191,14 +191,9 @@ pub struct CaseRows {
     pub editable: EditableRow,
 }
 
-/// The case's [`CaseRows`]; with `visible_to`, only when that scope (internal or not) may see
-/// it, as [`get`] decides.
-pub async fn case_rows(
-    q: &mut impl super::Exec,
-    id: &str,
-    visible_to: Option<(&TenantScope, bool)>,
-) -> Result<Option<CaseRows>, StoreError> {
-    let mut query = select()
+/// The case's [`CaseRows`] (the caller has checked the user may see it).
+pub async fn case_rows(q: &mut impl super::Exec, id: &str) -> Result<Option<CaseRows>, StoreError> {
+    let query = select()
         .columns(
             [
                 Participants::DateOfFirstConsent,
@@ -213,9 +208,6 @@ pub async fn case_rows(
         )
         .and_where(Expr::col((Participants::Table, Participants::Id)).eq(id))
         .to_owned();
-    if let Some((scope, internal)) = visible_to {
-        query.cond_where(visible(scope, internal));
-    }
     q.optional(&query).await
 }
 
