@@ -25,6 +25,7 @@ mod payments;
 mod pri;
 mod queues;
 mod route_scope;
+mod scale_seed;
 mod schema;
 mod sign_in;
 mod socket;
