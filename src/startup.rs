@@ -92,10 +92,10 @@ impl Application {
         );
         // Demo cases are generated people of the in-process fake service: with a real
         // offender-data service configured there are none to make.
-        if first_demo_start && fake_dms.is_some() {
+        if let Some(fake) = fake_dms.as_ref().filter(|_| first_demo_start) {
             // Cases are made through the real commands, which need the offender data and
             // document storage: so after those, before anyone can sign in.
-            let made = seed::cases::load(&store, &dms, &files)
+            let made = seed::cases::load(&store, &dms, &files, fake)
                 .await
                 .map_err(|e| StartError::Seed(e.to_string()))?;
             tracing::info!(cases = made, "demo cases ready");

@@ -2,7 +2,9 @@
 //! synthetic people of `fake_data`. Started in-process by the embedded default and by tests,
 //! or on its own with `cats fake-dms --bind …`. Tests may replace a record (`PUT
 //! /fake/records/{upci}`) to see how a refresh follows the feed, and make one record fail
-//! (`PUT /fake/failures/{upci}`, undone by `DELETE`) to see a service error.
+//! (`PUT /fake/failures/{upci}`, undone by `DELETE`) to see a service error. The demo data, in
+//! process, replaces records the same way (`FakeDms::put_record`) to make a case as it was
+//! before the feed's news of the person (`fake_data::news`).
 
 use super::fake_data::{generated, scenarios, search, FakePerson};
 use super::records::OffenderRecord;
@@ -34,6 +36,20 @@ impl FakeState {
         let n: u32 = upci.strip_prefix('2')?.parse().ok()?;
         (n < self.population).then_some(n)
     }
+
+    /// Answers for `upci` with `record` from now on.
+    fn put(&self, upci: String, record: OffenderRecord) {
+        let mut people = self.people.lock().unwrap_or_else(|p| p.into_inner());
+        let person = FakePerson {
+            search_keys: [record.nomis_number.clone(), record.crn.clone()]
+                .into_iter()
+                .flatten()
+                .collect(),
+            record,
+            precedence: people.get(&upci).map_or(1, |p| p.precedence),
+        };
+        people.insert(upci, person);
+    }
 }
 
 /// A running fake service.
@@ -42,6 +58,15 @@ pub struct FakeDms {
     pub url: String,
     /// Stops it.
     pub handle: actix_web::dev::ServerHandle,
+    state: web::Data<FakeState>,
+}
+
+impl FakeDms {
+    /// Answers for `record`'s person with it from now on (`PUT /fake/records/{upci}` in
+    /// process).
+    pub fn put_record(&self, record: OffenderRecord) {
+        self.state.put(record.upci.clone(), record);
+    }
 }
 
 #[derive(Deserialize)]
@@ -122,17 +147,7 @@ async fn put_record(
     if !state.authorised(&req) {
         return HttpResponse::Unauthorized().finish();
     }
-    let mut people = state.people.lock().unwrap_or_else(|p| p.into_inner());
-    let record = record.into_inner();
-    let person = FakePerson {
-        search_keys: [record.nomis_number.clone(), record.crn.clone()]
-            .into_iter()
-            .flatten()
-            .collect(),
-        record,
-        precedence: people.get(upci.as_str()).map_or(1, |p| p.precedence),
-    };
-    people.insert(upci.into_inner(), person);
+    state.put(upci.into_inner(), record.into_inner());
     HttpResponse::NoContent().finish()
 }
 
@@ -168,9 +183,10 @@ pub async fn start(bind: &str, api_key: &str, population: u32) -> std::io::Resul
     let listener = std::net::TcpListener::bind(bind)?;
     let port = listener.local_addr()?.port();
     let host = listener.local_addr()?.ip();
+    let shared = state.clone();
     let server = HttpServer::new(move || {
         App::new()
-            .app_data(state.clone())
+            .app_data(shared.clone())
             .route("/search", web::get().to(search_people))
             .route("/records/{upci}", web::get().to(get_record))
             .route("/fake/records/{upci}", web::put().to(put_record))
@@ -186,6 +202,7 @@ pub async fn start(bind: &str, api_key: &str, population: u32) -> std::io::Resul
     Ok(FakeDms {
         url: format!("http://{host}:{port}"),
         handle,
+        state,
     })
 }
 

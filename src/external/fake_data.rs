@@ -1,5 +1,6 @@
 //! The fake service's people: deterministic and synthetic (no real personal data), covering
-//! every search outcome, and a generated population for larger demos and benchmarks.
+//! every search outcome, and a generated population for larger demos and benchmarks, two of
+//! whom the feed has news of since the demo data made their cases (a release, a deactivation).
 
 use super::records::{OffenderRecord, SearchMatch};
 use time::macros::date;
@@ -225,9 +226,54 @@ pub fn scenarios() -> Vec<FakePerson> {
     people
 }
 
-/// A generated person `n` (deterministic): identifiers `G` + 6 digits (NOMIS-like) and `Y` +
-/// 6 digits (CRN-like); British, but for every 17th, who is Polish.
+/// What the feed has heard about a generated person since the demo data made their case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum News {
+    /// Released from custody: the prison says `OUT`, so their probation office has them.
+    Released,
+    /// No longer active in the feed.
+    Deactivated,
+}
+
+/// The generated people with news, one for each demo case that shows some (the case released to
+/// its PRI's location, the case deactivated in the feed). The demo data makes their cases from
+/// the record as it was before (`generated_before_news`) and lets the news reach them through
+/// the refresh, so the feed agrees with every demo case it did not move by mistake. Past the
+/// people the tests' scale seeds and the demo's other cases use; both were in custody in the
+/// North West, on probation in C02, and are British.
+const WITH_NEWS: [(u32, News); 2] = [(700, News::Released), (800, News::Deactivated)];
+
+/// The news about generated person `n`, if any.
+pub fn news(n: u32) -> Option<News> {
+    WITH_NEWS
+        .iter()
+        .find(|(person, _)| *person == n)
+        .map(|(_, news)| *news)
+}
+
+/// The generated people with this news.
+pub fn with_news(wanted: News) -> impl Iterator<Item = u32> {
+    WITH_NEWS
+        .into_iter()
+        .filter(move |(_, news)| *news == wanted)
+        .map(|(n, _)| n)
+}
+
+/// A generated person `n` as the feed has them now (deterministic): as before their news, with
+/// it.
 pub fn generated(n: u32) -> FakePerson {
+    let mut person = generated_before_news(n);
+    match news(n) {
+        Some(News::Released) => person.record.prison_code = Some("OUT".to_owned()),
+        Some(News::Deactivated) => person.record.active = false,
+        None => {}
+    }
+    person
+}
+
+/// A generated person `n` before any news (deterministic): identifiers `G` + 6 digits
+/// (NOMIS-like) and `Y` + 6 digits (CRN-like); British, but for every 17th, who is Polish.
+pub fn generated_before_news(n: u32) -> FakePerson {
     let first = FIRST[(n as usize) % FIRST.len()];
     let last = LAST[(n as usize / FIRST.len()) % LAST.len()];
     let born = date!(1960 - 01 - 01) + time::Duration::days(i64::from((n * 37) % 14_000));
@@ -321,6 +367,30 @@ mod tests {
             outcome("T000001", "Hollins", date!(1992 - 12 - 12)),
             MatchOutcome::TooManyResults
         );
+    }
+
+    #[test]
+    fn the_news_is_a_release_from_custody_to_probation_and_a_deactivation() {
+        use crate::domain::candidate::{locate, LocationCode};
+        let [released] = <[u32; 1]>::try_from(with_news(News::Released).collect::<Vec<_>>())
+            .expect("one released person");
+        let before = generated_before_news(released).record;
+        let after = generated(released).record;
+        assert!(matches!(
+            locate(&before.feed_location()),
+            LocationCode::Prison(_)
+        ));
+        assert_eq!(
+            locate(&after.feed_location()),
+            LocationCode::Probation(before.org_code.clone().expect("probation"))
+        );
+        assert_eq!(after.prison_code.as_deref(), Some("OUT"));
+        for n in with_news(News::Deactivated) {
+            assert!(generated_before_news(n).record.active);
+            assert!(!generated(n).record.active);
+        }
+        assert_eq!(news(1), None);
+        assert_eq!(generated(1).record, generated_before_news(1).record);
     }
 
     #[test]

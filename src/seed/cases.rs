@@ -15,13 +15,14 @@ use crate::domain::enrolment::{right_to_work, ArchiveReason};
 use crate::domain::location::LocationType;
 use crate::domain::qa::{Decision, FeedbackType, Queue};
 use crate::domain::tenant::{TenantId, TenantScope};
-use crate::external::fake_data::generated;
+use crate::external::fake::FakeDms;
+use crate::external::fake_data::{generated, generated_before_news, news, with_news, News};
 use crate::external::DmsClient;
 use crate::store::files::Files;
 use crate::store::ownership as ownership_rows;
 use crate::store::schema::Participants;
 use crate::store::{enrolment, org, qa, users, Store};
-use crate::workflows::feed_refresh::{deactivate, relocate};
+use crate::workflows::feed_refresh::{refresh_case, relocate, CaseOutcome};
 use sea_query::ExprTrait;
 use time::OffsetDateTime;
 
@@ -108,46 +109,103 @@ fn demo_pdf() -> Upload {
 }
 
 /// Makes the demo cases; returns how many. Generated people whose prison or probation office
-/// is one the demo worker sees are used, so the README's search scenarios stay free.
-pub async fn load(store: &Store, dms: &DmsClient, files: &Files) -> Result<usize, anyhow::Error> {
+/// is one the demo worker sees are used, so the README's search scenarios stay free. `fake` is
+/// the in-process service `dms` talks to: the cases of people the feed has news of are made as
+/// they were before it (`news_follows`).
+pub async fn load(
+    store: &Store,
+    dms: &DmsClient,
+    files: &Files,
+    fake: &FakeDms,
+) -> Result<usize, anyhow::Error> {
     let worker = as_user(store, "worker@provider-a.example").await?;
     let visible: Vec<i64> = org::locations_visible(&mut store.db(), &worker.scope())
         .await?
         .into_iter()
         .map(|l| l.id)
         .collect();
-    let mut made = 0;
-    let mut n = 1;
-    while made < STAGES.len() && n < 500 {
-        let person = generated(n).record;
-        n += 1;
-        let location = create::resolve_location(&mut store.db(), &person).await?;
-        if !visible.contains(&location) {
-            continue;
+    let mut next = 1;
+    for stage in STAGES {
+        let (n, location) = person_for(store, &visible, stage, &mut next).await?;
+        let upci = before_news(fake, n);
+        advance(store, dms, files, &worker, (&upci, location), stage).await?;
+        news_follows(store, dms, fake, n).await?;
+        if stage == Stage::DeactivatedAtProviderQa {
+            deactivated_long_ago(store, &upci).await?;
         }
-        // Only the stage about missing evidence gets someone who needs it: the others go
-        // through QA2 accept, which would send such a case back.
+    }
+    transfer_in(store, dms, &visible, next).await?;
+    let pris = super::pri::load(store, dms, fake).await?;
+    Ok(STAGES.len() + 1 + pris)
+}
+
+/// The generated person for `stage` and the location their case starts at, as the feed had
+/// them then: one at a place the worker sees; needing right-to-work evidence only for the stage
+/// about it (the others go through QA2 accept, which would send such a case back); and with
+/// news in the feed (`fake_data::news`) only for the stage that shows it, the deactivation.
+/// The others are the next such from `*next`, which moves past them.
+async fn person_for(
+    store: &Store,
+    visible: &[i64],
+    stage: Stage,
+    next: &mut u32,
+) -> Result<(u32, i64), anyhow::Error> {
+    let deactivated = stage == Stage::DeactivatedAtProviderQa;
+    let candidates: Vec<u32> = if deactivated {
+        with_news(News::Deactivated).collect()
+    } else {
+        (*next..MAX_PERSON).filter(|n| news(*n).is_none()).collect()
+    };
+    for n in candidates {
+        let person = generated_before_news(n).record;
+        let location = create::resolve_location(&mut store.db(), &person).await?;
         let needs_evidence = right_to_work::is_required(
             person.nationality.as_deref(),
             crate::live::case_view::right_to_work_exempt(),
         );
-        if needs_evidence != (STAGES[made] == Stage::AtQa2WithoutRightToWork) {
-            continue;
+        if visible.contains(&location)
+            && needs_evidence == (stage == Stage::AtQa2WithoutRightToWork)
+        {
+            if !deactivated {
+                *next = n + 1;
+            }
+            return Ok((n, location));
         }
-        advance(
-            store,
-            dms,
-            files,
-            &worker,
-            (&person.upci, location),
-            STAGES[made],
-        )
-        .await?;
-        made += 1;
     }
-    transfer_in(store, dms, &visible, n).await?;
-    let pris = super::pri::load(store, dms).await?;
-    Ok(made + 1 + pris)
+    anyhow::bail!("no generated person suits the demo stage {stage:?}")
+}
+
+/// Where the search for these demo people stops: before those `pri` uses.
+const MAX_PERSON: u32 = 500;
+
+/// Has the fake answer for generated person `n` as before their news, if they have any, while
+/// their case is made; returns their cluster id.
+pub(super) fn before_news(fake: &FakeDms, n: u32) -> String {
+    let record = generated_before_news(n).record;
+    if news(n).is_some() {
+        fake.put_record(record.clone());
+    }
+    record.upci
+}
+
+/// Lets the feed's news of generated person `n`, if any, reach their case through the real
+/// refresh, as the next night's would have: so a refresh after seeding finds nothing new.
+pub(super) async fn news_follows(
+    store: &Store,
+    dms: &DmsClient,
+    fake: &FakeDms,
+    n: u32,
+) -> Result<(), anyhow::Error> {
+    if news(n).is_none() {
+        return Ok(());
+    }
+    let now = generated(n).record;
+    let id = now.upci.clone();
+    fake.put_record(now);
+    match refresh_case(store, dms, &id, None).await? {
+        CaseOutcome::Changed => Ok(()),
+        other => anyhow::bail!("the feed's news did not reach demo case {id}: {other:?}"),
+    }
 }
 
 /// A case that moved into provider A's contract and waits there for an owner: made by provider
@@ -175,7 +233,7 @@ async fn transfer_in(
             custody && a_locations.contains(&l.id) && !b_locations.contains(&l.id)
         })
         .ok_or_else(|| anyhow::anyhow!("the demo data has no prison of provider A's"))?;
-    for n in first..first + 500 {
+    for n in (first..first + 500).filter(|n| news(*n).is_none()) {
         let person = generated(n).record;
         let location = create::resolve_location(&mut store.db(), &person).await?;
         if !b_locations.contains(&location) || a_locations.contains(&location) {
@@ -262,11 +320,8 @@ async fn advance(
     )
     .await
     .map_err(explain)?;
-    if stage == Stage::AtProviderQa {
+    if matches!(stage, Stage::AtProviderQa | Stage::DeactivatedAtProviderQa) {
         return Ok(());
-    }
-    if stage == Stage::DeactivatedAtProviderQa {
-        return deactivated_long_ago(store, &id).await;
     }
     let accept = Decision::Accept {
         feedback: FeedbackType::NoFeedback,
@@ -313,19 +368,21 @@ async fn advance(
     Ok(())
 }
 
-/// Deactivates the case through the refresh's own path, then dates that 45 days back, as if
-/// the feed had said so then. (The fake feed still has the person active, so a later refresh
-/// makes the case active again.)
+/// Dates the case's deactivation, which the feed's news brought, 45 days back: as if the news
+/// had come then and the case had waited in provider QA since (where it is not archived
+/// automatically, so a refresh leaves it).
 async fn deactivated_long_ago(store: &Store, id: &str) -> Result<(), anyhow::Error> {
-    deactivate(store, id).await?;
     let long_ago = OffsetDateTime::now_utc().date() - time::Duration::days(45);
     let update = sea_query::Query::update()
         .table(Participants::Table)
         .value(Participants::DeactivatedInFeed, long_ago)
         .and_where(sea_query::Expr::col(Participants::Id).eq(id))
+        .and_where(sea_query::Expr::col(Participants::DeactivatedInFeed).is_not_null())
         .to_owned();
     let mut tx = store.begin().await?;
-    tx.execute(&update).await?;
+    if tx.execute(&update).await? != 1 {
+        anyhow::bail!("demo case {id} was not deactivated in the feed");
+    }
     tx.commit().await?;
     Ok(())
 }

@@ -3,13 +3,13 @@
 //! PRI's location, which the release gave to the PRI's community worker, and a case whose
 //! community worker has issued a code that no PRI has used yet.
 
-use super::cases::{as_user, explain};
+use super::cases::{as_user, before_news, explain, news_follows};
 use crate::cases::{create, pri, transfers};
 use crate::domain::pri::creation::{Assignment, CheckedPri};
-use crate::external::fake_data::generated;
+use crate::external::fake::FakeDms;
+use crate::external::fake_data::{generated_before_news, news, News};
 use crate::external::DmsClient;
 use crate::store::{org, transfers as transfer_rows, Store};
-use crate::workflows::feed_refresh::relocate;
 use time::{Duration, OffsetDateTime};
 
 /// Where generated people for these cases are looked for: past those the other demo cases use,
@@ -17,7 +17,7 @@ use time::{Duration, OffsetDateTime};
 const FIRST_PERSON: u32 = 700;
 
 /// Makes the two demo cases; returns how many.
-pub async fn load(store: &Store, dms: &DmsClient) -> Result<usize, anyhow::Error> {
+pub async fn load(store: &Store, dms: &DmsClient, fake: &FakeDms) -> Result<usize, anyhow::Error> {
     let custody_worker = as_user(store, "worker@provider-a.example").await?;
     let community_worker = as_user(store, "colleague@provider-a.example").await?;
     let provider_qa = as_user(store, "pqa@provider-a.example").await?;
@@ -25,26 +25,34 @@ pub async fn load(store: &Store, dms: &DmsClient) -> Result<usize, anyhow::Error
         .await?
         .ok_or_else(|| anyhow::anyhow!("the demo data has no mapping for probation C02"))?;
     let visible = org::locations_visible(&mut store.db(), &custody_worker.scope()).await?;
-    let mut people = (FIRST_PERSON..FIRST_PERSON + 300)
-        .map(generated)
-        .filter(|p| p.record.org_code.as_deref() == Some("C02") && p.record.prison_code.is_some());
-    let mut cases = Vec::new();
-    for person in people.by_ref() {
-        let location = create::resolve_location(&mut store.db(), &person.record).await?;
-        if visible.iter().any(|l| l.id == location) {
-            cases.push((person.record.upci, location));
+    // People in provider A's prisons, on probation in C02, before any news: the released case
+    // is the one the feed has since heard was released, the waiting case the first without news.
+    let (mut released, mut waiting) = (None, None);
+    for n in FIRST_PERSON..FIRST_PERSON + 300 {
+        let record = generated_before_news(n).record;
+        if record.org_code.as_deref() != Some("C02") || record.prison_code.is_none() {
+            continue;
         }
-        if cases.len() == 2 {
-            break;
+        let location = create::resolve_location(&mut store.db(), &record).await?;
+        if !visible.iter().any(|l| l.id == location) {
+            continue;
+        }
+        match news(n) {
+            Some(News::Released) => released = released.or(Some((n, location))),
+            None => waiting = waiting.or(Some(n)),
+            Some(_) => {}
         }
     }
-    let [(released, custody), (waiting, _)] = <[_; 2]>::try_from(cases)
-        .map_err(|_| anyhow::anyhow!("no generated people in provider A's prisons"))?;
+    let (Some((released, custody)), Some(waiting)) = (released, waiting) else {
+        anyhow::bail!("no generated people in provider A's prisons for the PRI cases");
+    };
 
-    // Released: the custody worker made the PRI with the community worker's code; the feed then
-    // moved the case to the release location, which gave it to the community worker, and
-    // provider QA confirmed the transfer that move raised.
-    let id = create::create_participant(store, dms, &custody_worker, &released)
+    // Released: while the person was in custody, the custody worker made the PRI with the
+    // community worker's code; the feed's news of the release then moved the case to the
+    // release location, which gave it to the community worker, and provider QA confirmed the
+    // transfer that move raised.
+    let id = before_news(fake, released);
+    create::create_participant(store, dms, &custody_worker, &id)
         .await
         .map_err(explain)?;
     let code = pri::issue_code(store, &community_worker, &id)
@@ -63,7 +71,7 @@ pub async fn load(store: &Store, dms: &DmsClient) -> Result<usize, anyhow::Error
     pri::create(store, &custody_worker, &id, &plan)
         .await
         .map_err(explain)?;
-    relocate(store, &id, release).await?;
+    news_follows(store, dms, fake, released).await?;
     if let Some(transfer) = transfer_rows::open_incoming(&mut store.db(), &id).await? {
         transfers::process(
             store,
@@ -76,7 +84,7 @@ pub async fn load(store: &Store, dms: &DmsClient) -> Result<usize, anyhow::Error
     }
 
     // Waiting: a code issued, for the custody worker to make the PRI with.
-    let id = create::create_participant(store, dms, &custody_worker, &waiting)
+    let id = create::create_participant(store, dms, &custody_worker, &before_news(fake, waiting))
         .await
         .map_err(explain)?;
     pri::issue_code(store, &community_worker, &id)

@@ -65,7 +65,7 @@ pub(crate) async fn start(backend: Backend, jobs: bool) -> Option<(TestApp, Fake
     Some((app, fake))
 }
 
-fn client(fake: &FakeDms) -> DmsClient {
+pub(crate) fn client(fake: &FakeDms) -> DmsClient {
     DmsClient::new(DmsSettings {
         base_url: fake.url.clone(),
         api_key: String::new(),
@@ -75,7 +75,7 @@ fn client(fake: &FakeDms) -> DmsClient {
     .expect("client")
 }
 
-fn refresher(app: &TestApp, fake: &FakeDms) -> FeedRefresh {
+pub(crate) fn refresher(app: &TestApp, fake: &FakeDms) -> FeedRefresh {
     FeedRefresh {
         store: app.store.clone(),
         dms: client(fake),

@@ -14,6 +14,7 @@ mod cli;
 mod enrolment;
 #[macro_use]
 mod feed_refresh;
+mod feed_refresh_demo;
 mod finance;
 mod jobs;
 mod live;

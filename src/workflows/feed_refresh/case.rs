@@ -94,18 +94,6 @@ pub async fn relocate(store: &Store, id: &str, location: i64) -> Result<CaseOutc
     .await
 }
 
-/// Marks case `id` inactive as if the feed had said so: the demo data's way to show a case
-/// deactivated in the feed, through the refresh's own path.
-pub async fn deactivate(store: &Store, id: &str) -> Result<CaseOutcome, StoreError> {
-    apply(store, id, None, |current| {
-        Ok(FeedFacts {
-            active: false,
-            ..current.clone()
-        })
-    })
-    .await
-}
-
 /// Brings case `id` in line with what `feed` makes of its current facts (or records why the
 /// feed could not say).
 async fn apply(

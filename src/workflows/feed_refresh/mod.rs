@@ -14,7 +14,7 @@ use crate::format::display_time;
 use crate::store::feed_refresh::{self as rows, RunRow};
 use crate::store::{users, Store, StoreError};
 use bytes::Bytes;
-pub use case::{deactivate, refresh_case, relocate, CaseOutcome};
+pub use case::{refresh_case, relocate, CaseOutcome};
 use cats_actors::Hub;
 use cats_views::pages::feed_refresh::{progress, RunView, PROGRESS_FRAGMENT};
 use jiff::civil::Time;
