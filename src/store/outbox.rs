@@ -58,21 +58,22 @@ pub async fn notify_in(tx: &mut Tx) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Wakes the dispatcher of every instance (PostgreSQL `NOTIFY` in a transaction of its own,
-/// sent after the changes have committed); nothing on SQLite. The transaction writes nothing
-/// that must survive a crash, so it does not wait for its commit to be flushed; a lost wake
-/// is caught by the dispatcher's poll.
-pub async fn notify_all(store: &Store) -> Result<(), StoreError> {
-    let mut tx = store.begin().await?;
-    if let Tx::Postgres(inner) = &mut tx {
-        sqlx::query("SET LOCAL synchronous_commit TO OFF")
-            .execute(&mut **inner)
-            .await?;
-        sqlx::query("SELECT pg_notify('cats_outbox', '')")
-            .execute(&mut **inner)
-            .await?;
+/// Wakes the dispatcher of every instance (PostgreSQL `NOTIFY`, sent after the changes have
+/// committed, carrying the sending instance so its own dispatcher, already woken in process,
+/// can ignore it); nothing on SQLite. One statement, one round trip: the notification writes
+/// nothing that must survive a crash, so its commit is not waited for (`set_config(…, true)`
+/// lasts to the end of the statement's own transaction, which is when the commit reads it); a
+/// lost wake is caught by the dispatcher's poll.
+pub async fn notify_all(store: &Store, from: u64) -> Result<(), StoreError> {
+    if let super::Pool::Postgres(pool) = store.pool() {
+        sqlx::query(
+            "SELECT set_config('synchronous_commit', 'off', true), pg_notify('cats_outbox', $1)",
+        )
+        .bind(from.to_string())
+        .execute(pool)
+        .await?;
     }
-    tx.commit().await
+    Ok(())
 }
 
 /// Unpublished events that are due, oldest first.

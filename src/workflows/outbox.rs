@@ -39,7 +39,9 @@ pub async fn prune(store: &Store) -> Result<u64, anyhow::Error> {
     }
 }
 
-/// Publishes every due event; returns how many were published.
+/// Publishes every due event; returns how many were published. A read that comes back short
+/// of a full batch ends the drain without reading again: an event committed after it also
+/// woke the dispatcher, and that wake is kept until the dispatcher next waits.
 pub async fn drain(store: &Store, hub: &Hub) -> Result<usize, anyhow::Error> {
     let mut published = 0;
     loop {
@@ -48,6 +50,7 @@ pub async fn drain(store: &Store, hub: &Hub) -> Result<usize, anyhow::Error> {
         if rows.is_empty() {
             return Ok(published);
         }
+        let last_batch = (rows.len() as u64) < BATCH;
         // Marked published in one statement per batch: a crash before the mark publishes
         // those events again, which consumers keyed by the outbox id already expect.
         let mut done = Vec::with_capacity(rows.len());
@@ -76,21 +79,30 @@ pub async fn drain(store: &Store, hub: &Hub) -> Result<usize, anyhow::Error> {
         }
         outbox::mark_all_published(&mut store.db(), &done, OffsetDateTime::now_utc()).await?;
         published += done.len();
+        if last_batch {
+            return Ok(published);
+        }
     }
 }
 
 /// Relays this instance's wake-ups (a change committed here: `wake`) to its dispatcher
 /// (`dispatch`, if it holds the lease) and, on PostgreSQL, to the dispatchers of every other
-/// instance with a `NOTIFY` of its own. Sending the `NOTIFY` after the commit instead of from
+/// instance with a `NOTIFY` of its own, signed with `instance` (the hub's id). Sending the `NOTIFY` after the commit instead of from
 /// inside the change's transaction keeps PostgreSQL's notify lock out of the commit: held
 /// there, it serialises every committing writer behind one flush. Wake-ups that arrive while
 /// one is being sent are folded into the next. Runs on every instance until aborted.
-pub async fn relay(store: Store, wake: Arc<Notify>, dispatch: Arc<Notify>, postgres: bool) {
+pub async fn relay(
+    store: Store,
+    wake: Arc<Notify>,
+    dispatch: Arc<Notify>,
+    postgres: bool,
+    instance: u64,
+) {
     loop {
         wake.notified().await;
         dispatch.notify_one();
         if postgres {
-            if let Err(error) = outbox::notify_all(&store).await {
+            if let Err(error) = outbox::notify_all(&store, instance).await {
                 tracing::warn!(%error, "outbox: could not wake other instances; they will poll");
             }
         }
@@ -129,11 +141,17 @@ pub async fn run(store: Store, hub: Hub, wake: Arc<Notify>, postgres_url: Option
                 Err(error) => tracing::warn!(error = %format!("{error:#}"), "outbox: prune failed"),
             }
         }
+        // A notification this instance sent woke this dispatcher in process already: only
+        // another instance's commits (or a lost connection, to be safe) call for a drain.
+        let own = hub.instance().to_string();
         let heard = async {
             match listener.as_mut() {
-                Some(listener) => {
-                    let _ = listener.recv().await;
-                }
+                Some(listener) => loop {
+                    match listener.recv().await {
+                        Ok(heard) if heard.payload() == own => continue,
+                        _ => break,
+                    }
+                },
                 None => std::future::pending::<()>().await,
             }
         };

@@ -77,6 +77,7 @@ pub fn start(
         outbox_wake.clone(),
         dispatch_wake.clone(),
         settings.database_kind().ok() == Some(DatabaseKind::Postgres),
+        hub.instance(),
     ))
     .abort_handle();
     {

@@ -7,6 +7,7 @@ use crate::support::{on_both_databases, TestApp};
 on_both_databases!(
     every_table_the_case_page_shows_moves_the_stamp,
     a_change_made_in_the_database_alone_shows_on_the_next_view,
+    a_transaction_writing_the_case_and_its_lines_shows_whole_and_later_lines_still_show,
 );
 
 /// Each table the case page reads, a case that has rows in it, and a statement that rewrites
@@ -88,4 +89,36 @@ async fn a_change_made_in_the_database_alone_shows_on_the_next_view(app: TestApp
         .await;
     let third = worker.get(path).await;
     assert!(third.body.contains("Sunny"), "the case's own row moved");
+}
+
+/// PostgreSQL moves the stamp once per transaction (a case row the transaction already wrote
+/// has moved it): what such a transaction wrote shows whole, and a line added later, by a
+/// transaction that leaves the case row alone, still moves it.
+async fn a_transaction_writing_the_case_and_its_lines_shows_whole_and_later_lines_still_show(
+    app: TestApp,
+) {
+    let worker = app.worker_with_case().await;
+    let path = "/participants/1CATS0001";
+    worker.get(path).await.expect_status(200);
+    let line = |text: &str| {
+        format!(
+            "INSERT INTO timeline (participant_id, kind, line1, occurred_at) \
+             VALUES ('1CATS0001', 'Participant', '{text}', CURRENT_TIMESTAMP)"
+        )
+    };
+    // `sql` runs its statements in one transaction.
+    app.sql(&format!(
+        "UPDATE participants SET preferred_name = 'Sunny' WHERE id = '1CATS0001'; {};",
+        line("Written in one go")
+    ))
+    .await;
+    let page = worker.get(path).await;
+    assert!(page.body.contains("Sunny"), "the case row's change shows");
+    assert!(page.body.contains("Written in one go"), "its line shows");
+    app.sql(&line("Written later on its own")).await;
+    let page = worker.get(path).await;
+    assert!(
+        page.body.contains("Written later on its own"),
+        "a later line moves the stamp"
+    );
 }
