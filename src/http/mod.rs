@@ -27,6 +27,7 @@ pub mod pri;
 pub mod pri_form;
 pub mod queues;
 pub mod state;
+pub mod timeline;
 pub mod transfers;
 pub mod upload;
 
@@ -77,6 +78,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     health::routes(cfg);
     live::routes(cfg);
     participants::routes(cfg);
+    timeline::routes(cfg);
     enrol::routes(cfg);
     assessment::routes(cfg);
     queues::routes(cfg);
@@ -101,6 +103,7 @@ pub fn all_routes() -> Vec<RouteInfo> {
         health::ROUTES,
         live::ROUTES,
         participants::ROUTES,
+        timeline::ROUTES,
         enrol::ROUTES,
         assessment::ROUTES,
         queues::ROUTES,

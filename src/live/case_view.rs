@@ -10,7 +10,7 @@ use crate::domain::enrolment::EnrolmentStatus;
 use crate::format::{display_date, display_time};
 use crate::store::assessments::{self, AssessmentRow};
 use crate::store::enrolment::{self, CaseState, ConsentRow, RightToWorkRow};
-use crate::store::participants::{self, CaseRows, EditableRow, ParticipantRow, TimelineRow};
+use crate::store::participants::{self, CaseRows, EditableRow, ParticipantRow, TimelinePage};
 use crate::store::reference::ReferenceCache;
 use crate::store::{org, users, Exec, StoreError, Tx};
 use cats_views::form::FormErrors;
@@ -18,7 +18,6 @@ use cats_views::pages::case::{
     assessment_section, case_summary, enrolment_section, AssessmentLine, AssessmentSection,
     CaseAction, CaseSummary, DocumentLine, EnrolmentSection, ScoreLine, Step,
 };
-use cats_views::pages::participants::timeline;
 use maud::{html, Markup};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
@@ -49,8 +48,8 @@ pub struct CaseData {
     pub editable: EditableRow,
     /// Identifiers (kind, value).
     pub identifiers: Vec<(String, String)>,
-    /// Timeline, newest first.
-    pub timeline: Vec<TimelineRow>,
+    /// The newest lines of the timeline (as many as the page shows), newest first.
+    pub timeline: TimelinePage,
     /// Consents, latest first.
     pub consents: Vec<ConsentRow>,
     /// Right-to-work evidence, latest first.
@@ -61,6 +60,15 @@ pub struct CaseData {
     pub locations: Arc<HashMap<i64, String>>,
     /// Names of the people mentioned.
     pub names: HashMap<i64, String>,
+}
+
+/// The newest lines of a case's timeline, as many as its page shows.
+async fn newest_timeline(q: &mut impl Exec, id: &str) -> Result<TimelinePage, StoreError> {
+    let limit = super::fragments::CASE_PAGE_TIMELINE_LINES;
+    // Without a cursor there is always a page (an empty one for a case without lines).
+    Ok(participants::timeline(q, id, None, limit)
+        .await?
+        .unwrap_or_default())
 }
 
 /// Loads a case (the caller has checked the user may see it).
@@ -87,7 +95,7 @@ pub async fn load_rest(
     } = rows;
     let id = row.id.as_str();
     let identifiers = participants::identifiers(q, id).await?;
-    let timeline = participants::timeline(q, id).await?;
+    let timeline = newest_timeline(q, id).await?;
     let consents = enrolment::consents(q, id).await?;
     let rights_to_work = enrolment::rights_to_work(q, id).await?;
     let assessment = match assessments::latest(q, id).await? {
@@ -107,7 +115,7 @@ pub async fn load_rest(
         Some(cache) => cache.location_names(q, &mentioned).await?,
         None => Arc::new(org::location_names(q).await?),
     };
-    let mut people: Vec<i64> = timeline.iter().filter_map(|t| t.user_id).collect();
+    let mut people: Vec<i64> = timeline.rows.iter().filter_map(|t| t.user_id).collect();
     people.extend(row.owner_id);
     people.extend(consents.iter().map(|c| c.created_by));
     people.extend(rights_to_work.iter().map(|r| r.created_by));
@@ -492,14 +500,16 @@ impl CaseData {
 
     /// The timeline section.
     pub fn timeline_markup(&self) -> Markup {
-        let lines = super::fragments::timeline_lines(&self.timeline, &self.names);
-        html! { section.case-section { h2 { "Timeline" } (timeline(&lines)) } }
+        html! { section.case-section { h2 { "Timeline" } (self.timeline_fragment()) } }
+    }
+
+    fn timeline_fragment(&self) -> Markup {
+        super::fragments::timeline_fragment(&self.row.id, &self.timeline, &self.names)
     }
 
     /// The JSON event carrying every section, for live pages.
     pub fn event(&self, today: time::Date) -> String {
         let none = FormErrors::new();
-        let lines = super::fragments::timeline_lines(&self.timeline, &self.names);
         serde_json::json!({
             "version": self.state.version,
             "fragments": {
@@ -507,7 +517,7 @@ impl CaseData {
                 "case-enrolment": self.enrolment(today).into_string(),
                 "case-assessment": self.assessment_markup().into_string(),
                 "case-personal": self.personal(None, "", &none, false).into_string(),
-                "case-timeline": timeline(&lines).into_string(),
+                "case-timeline": self.timeline_fragment().into_string(),
             },
             // Pages showing a part of the case not in the fragments above (an assessment
             // pathway being answered) fetch themselves again, keeping what is being typed.
@@ -551,20 +561,20 @@ pub async fn publish_personal_in(
     reference: &ReferenceCache,
     now: time::OffsetDateTime,
 ) -> Result<(), StoreError> {
-    let rows = participants::timeline_in(tx, id).await?;
-    let mut people: Vec<i64> = rows.iter().filter_map(|t| t.user_id).collect();
+    let newest = newest_timeline(tx, id).await?;
+    let mut people: Vec<i64> = newest.rows.iter().filter_map(|t| t.user_id).collect();
     people.sort_unstable();
     people.dedup();
     // Names as the pages show them (the store's copy, read in `tx` for anyone not in it).
     let names = reference.display_names(tx, &people).await?;
-    let lines = super::fragments::timeline_lines(&rows, &names);
+    let timeline = super::fragments::timeline_fragment(id, &newest, &names);
     let none = FormErrors::new();
     let personal = super::fragments::personal_section(id, edited, None, "", &none, false);
     let payload = serde_json::json!({
         "version": edited.version,
         "fragments": {
             "case-personal": personal.into_string(),
-            "case-timeline": timeline(&lines).into_string(),
+            "case-timeline": timeline.into_string(),
         },
     })
     .to_string();

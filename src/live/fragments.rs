@@ -4,10 +4,10 @@
 use crate::domain::case_edit::CaseField;
 use crate::domain::enrolment::EnrolmentStatus;
 use crate::format::display_time;
-use crate::store::participants::{EditableRow, TimelineRow};
+use crate::store::participants::{EditableRow, TimelinePage, TimelineRow};
 use cats_views::form::FormErrors;
 use cats_views::pages::participants::{
-    personal_details, DetailField, PersonalDetails, TimelineLine,
+    personal_details, timeline, DetailField, PersonalDetails, TimelineLine,
 };
 use maud::Markup;
 use std::collections::HashMap;
@@ -76,6 +76,24 @@ pub fn timeline_lines(rows: &[TimelineRow], names: &HashMap<i64, String>) -> Vec
                 .unwrap_or_else(|| "System".to_owned()),
         })
         .collect()
+}
+
+/// How many of a case's newest timeline lines its page shows (and every live update of it):
+/// older ones are on pages of their own.
+pub const CASE_PAGE_TIMELINE_LINES: u64 = 20;
+
+/// The link to the timeline lines older than `page`'s last, when there are more.
+pub fn older_timeline_link(id: &str, page: &TimelinePage) -> Option<String> {
+    let last = page.rows.last().filter(|_| page.more)?;
+    Some(format!("/participants/{id}/timeline?before={}", last.id))
+}
+
+/// The case page's timeline fragment, from its newest lines (read with
+/// [`CASE_PAGE_TIMELINE_LINES`]): the page and every live update render it here, so an update
+/// shows what a refresh would, the link to older lines included.
+pub fn timeline_fragment(id: &str, page: &TimelinePage, names: &HashMap<i64, String>) -> Markup {
+    let lines = timeline_lines(&page.rows, names);
+    timeline(&lines, older_timeline_link(id, page).as_deref())
 }
 
 /// The event every case command publishes (all of the case page's sections).

@@ -86,6 +86,8 @@ pub struct NewParticipant<'a> {
 /// A timeline line.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct TimelineRow {
+    /// Id (with `occurred_at`, the line's place in the timeline's order).
+    pub id: i64,
     /// Kind (Participant, Enrolment, …).
     pub kind: String,
     /// First line.
@@ -395,9 +397,25 @@ pub async fn insert_timeline(
     Ok(())
 }
 
-fn timeline_query(participant: &str) -> SelectStatement {
-    Query::select()
+/// Lines of a timeline, newest first, and whether there are older ones past them.
+#[derive(Debug, Clone, Default)]
+pub struct TimelinePage {
+    /// The lines.
+    pub rows: Vec<TimelineRow>,
+    /// Whether older lines follow the last of `rows`.
+    pub more: bool,
+}
+
+/// Newest first; after the line `before` (keyset paging on `(occurred_at, id)`, the order
+/// itself) when given; one line more than `limit`, to tell whether there are more.
+///
+/// The cursor is the line's id alone and its `occurred_at` is read in the same statement:
+/// on SQLite a time is text, and a time taken from a link and bound again may not be spelt
+/// as the stored one, while the stored value always compares as the order sorts it.
+fn timeline_query(participant: &str, before: Option<i64>, limit: u64) -> SelectStatement {
+    let mut query = Query::select()
         .columns([
+            Timeline::Id,
             Timeline::Kind,
             Timeline::Line1,
             Timeline::Line2,
@@ -409,15 +427,52 @@ fn timeline_query(participant: &str) -> SelectStatement {
         .and_where(Expr::col(Timeline::ParticipantId).eq(participant))
         .order_by(Timeline::OccurredAt, Order::Desc)
         .order_by(Timeline::Id, Order::Desc)
-        .to_owned()
+        .limit(limit + 1)
+        .to_owned();
+    if let Some(before) = before {
+        let at = Query::select()
+            .column(Timeline::OccurredAt)
+            .from(Timeline::Table)
+            .and_where(Expr::col(Timeline::Id).eq(before))
+            .and_where(Expr::col(Timeline::ParticipantId).eq(participant))
+            .to_owned();
+        // `occurred_at <= at` bounds the index range; the rest breaks ties on the id.
+        query
+            .and_where(Expr::col(Timeline::OccurredAt).lte(at.clone()))
+            .cond_where(
+                Cond::any()
+                    .add(Expr::col(Timeline::OccurredAt).lt(at))
+                    .add(Expr::col(Timeline::Id).lt(before)),
+            );
+    }
+    query
 }
 
-/// A participant's timeline, newest first.
+/// At most `limit` lines of a participant's timeline, newest first, older than the line
+/// `before` when given (read with a `LIMIT`, never the whole timeline). `None` when `before`
+/// is not a line of this participant's timeline.
 pub async fn timeline(
-    db: &mut impl super::Exec,
+    q: &mut impl super::Exec,
     participant: &str,
-) -> Result<Vec<TimelineRow>, StoreError> {
-    db.all(&timeline_query(participant)).await
+    before: Option<i64>,
+    limit: u64,
+) -> Result<Option<TimelinePage>, StoreError> {
+    let mut rows: Vec<TimelineRow> = q.all(&timeline_query(participant, before, limit)).await?;
+    if let (Some(before), true) = (before, rows.is_empty()) {
+        // Nothing older: the last line, or no line of this case at all.
+        let line = Query::select()
+            .column(Timeline::Id)
+            .from(Timeline::Table)
+            .and_where(Expr::col(Timeline::Id).eq(before))
+            .and_where(Expr::col(Timeline::ParticipantId).eq(participant))
+            .to_owned();
+        if q.optional::<(i64,)>(&line).await?.is_none() {
+            return Ok(None);
+        }
+    }
+    let more = rows.len() as u64 > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    Ok(Some(TimelinePage { rows, more }))
 }
 
 /// The editable fields of a case and its version, read inside a transaction.
@@ -628,9 +683,4 @@ pub async fn last_field_change(
         .limit(1)
         .to_owned();
     tx.fetch_optional(&query).await
-}
-
-/// A participant's timeline inside a transaction, newest first.
-pub async fn timeline_in(tx: &mut Tx, participant: &str) -> Result<Vec<TimelineRow>, StoreError> {
-    tx.fetch_all(&timeline_query(participant)).await
 }

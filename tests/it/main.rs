@@ -32,4 +32,5 @@ mod sign_in;
 mod socket;
 mod supervision;
 mod support;
+mod timeline;
 mod transfers;

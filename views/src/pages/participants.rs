@@ -1,4 +1,5 @@
-//! Participant pages: finding a new participant, and the case overview's timeline.
+//! Participant pages: finding a new participant, and a case's timeline (its newest lines on the
+//! case page, older ones on pages of their own).
 
 use crate::components::{Banner, SummaryList};
 use crate::form::{CsrfField, ErrorSummary, FormErrors, TextField};
@@ -194,10 +195,20 @@ pub fn personal_details(page: &PersonalDetails<'_>) -> Markup {
     }
 }
 
-/// The timeline fragment (`#case-timeline`).
-pub fn timeline(lines: &[TimelineLine]) -> Markup {
+/// The timeline fragment (`#case-timeline`): the newest lines, and a link to the older ones
+/// when there are more (`older`), so a live update carries the link with the lines.
+pub fn timeline(lines: &[TimelineLine], older: Option<&str>) -> Markup {
     html! {
-        ol.timeline #case-timeline data-live-fragment {
+        div #case-timeline data-live-fragment {
+            (timeline_list(lines))
+            (older_link(older))
+        }
+    }
+}
+
+fn timeline_list(lines: &[TimelineLine]) -> Markup {
+    html! {
+        ol.timeline {
             @for line in lines {
                 li.timeline__item {
                     p.timeline__heading { strong { (line.kind) } " · " (line.when) " · " (line.who) }
@@ -205,5 +216,38 @@ pub fn timeline(lines: &[TimelineLine]) -> Markup {
                 }
             }
         }
+    }
+}
+
+fn older_link(older: Option<&str>) -> Markup {
+    html! { @if let Some(href) = older { p { a href=(href) { "Show older entries" } } } }
+}
+
+/// A page of a case's older timeline lines.
+pub struct OlderTimeline<'a> {
+    /// Case id.
+    pub id: &'a str,
+    /// Participant's name.
+    pub name: &'a str,
+    /// The lines, newest first.
+    pub lines: &'a [TimelineLine],
+    /// The next page of older lines, when there are more.
+    pub older: Option<&'a str>,
+}
+
+/// Renders a page of older timeline lines.
+pub fn older_timeline(page: &OlderTimeline<'_>) -> Markup {
+    let case = format!("/participants/{}", page.id);
+    html! {
+        p { a href=(case) { "Back to the case" } }
+        span.caption { (page.name) " " (page.id) }
+        h1 { "Older timeline entries" }
+        @if page.lines.is_empty() {
+            p { "There are no older entries." }
+        } @else {
+            (timeline_list(page.lines))
+        }
+        (older_link(page.older))
+        p { a href={ (case) "#case-timeline" } { "Back to the case" } }
     }
 }
