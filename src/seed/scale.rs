@@ -162,9 +162,13 @@ pub async fn load(store: &Store, count: u32) -> Result<u32, anyhow::Error> {
                 record.primary_record.into(),
                 true.into(),
                 1i64.into(),
-                now.into(),
+                history.created.into(),
                 (*owner).into(),
-                (now - Duration::minutes(i64::from(n % 100_000))).into(),
+                Ord::max(
+                    history.created,
+                    now - Duration::minutes(i64::from(n % 100_000)),
+                )
+                .into(),
                 risk_due.into(),
                 risk_reason.map(str::to_owned).into(),
             ]);

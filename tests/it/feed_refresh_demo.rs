@@ -52,20 +52,6 @@ async fn snapshot(app: &TestApp) -> Vec<(String, Snapshot)> {
     cases
 }
 
-/// The one value a query returns, as text.
-async fn text(app: &TestApp, sql: &str) -> String {
-    match app.store.pool() {
-        cats::store::Pool::Postgres(pool) => sqlx::query_scalar::<_, String>(sql)
-            .fetch_one(pool)
-            .await
-            .expect("query"),
-        cats::store::Pool::Sqlite(pool) => sqlx::query_scalar::<_, String>(sql)
-            .fetch_one(pool)
-            .await
-            .expect("query"),
-    }
-}
-
 async fn a_refresh_right_after_the_demo_data_moves_only_the_mistaken_case(
     app: TestApp,
     fake: FakeDms,
@@ -76,17 +62,15 @@ async fn a_refresh_right_after_the_demo_data_moves_only_the_mistaken_case(
         .await
         .expect("demo cases");
     // The released PRI case: with the release location and owned by the PRI's community worker.
-    let released = text(
-        &app,
+    let released = app
+        .sql_text(
         "SELECT r.participant_id FROM pris r JOIN participants p ON p.id = r.participant_id WHERE p.current_location_id = r.release_location_id AND p.owner_id = r.assigned_to AND p.owner_id <> r.created_by",
     )
     .await;
     // The case moved into provider A's contract by mistake: its transfer is still open.
-    let mistaken = text(
-        &app,
-        "SELECT participant_id FROM incoming_transfers WHERE completed_at IS NULL",
-    )
-    .await;
+    let mistaken = app
+        .sql_text("SELECT participant_id FROM incoming_transfers WHERE completed_at IS NULL")
+        .await;
     let before = snapshot(&app).await;
     let dms_lines = format!(
         "SELECT COUNT(*) FROM timeline WHERE kind = 'DMS' AND participant_id <> '{mistaken}'"

@@ -78,14 +78,12 @@ async fn synthetic_cases_carry_their_history_and_scored_assessments(app: TestApp
     // The case page reads them like any other case.
     let worker = app.signed_in("worker@provider-a.example").await;
     let owner = app.user_id("worker@provider-a.example").await;
-    let id = first_id(
-        &app,
-        &format!(
+    let id = app
+        .sql_text(&format!(
             "SELECT p.id FROM participants p WHERE {approved} AND p.owner_id = {owner} \
              ORDER BY p.id LIMIT 1"
-        ),
-    )
-    .await;
+        ))
+        .await;
     let page = worker.get(&format!("/participants/{id}")).await;
     page.expect_status(200);
     assert!(
@@ -93,18 +91,4 @@ async fn synthetic_cases_carry_their_history_and_scored_assessments(app: TestApp
         "timeline shown"
     );
     assert!(page.body.contains("Enrolment approved"), "timeline shown");
-}
-
-/// The text the query's first row holds in its first column.
-async fn first_id(app: &TestApp, sql: &str) -> String {
-    match app.store.pool() {
-        cats::store::Pool::Postgres(pool) => sqlx::query_scalar::<_, String>(sql)
-            .fetch_one(pool)
-            .await
-            .expect("a row"),
-        cats::store::Pool::Sqlite(pool) => sqlx::query_scalar::<_, String>(sql)
-            .fetch_one(pool)
-            .await
-            .expect("a row"),
-    }
 }

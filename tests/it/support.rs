@@ -367,6 +367,20 @@ impl TestApp {
             .expect("sql runs");
     }
 
+    /// The one text a query returns (an id, a name).
+    pub async fn sql_text(&self, sql: &str) -> String {
+        match self.store.pool() {
+            cats::store::Pool::Postgres(pool) => sqlx::query_scalar::<_, String>(sql)
+                .fetch_one(pool)
+                .await
+                .expect("query"),
+            cats::store::Pool::Sqlite(pool) => sqlx::query_scalar::<_, String>(sql)
+                .fetch_one(pool)
+                .await
+                .expect("query"),
+        }
+    }
+
     /// The one integer a query returns (a count, an id).
     pub async fn sql_one(&self, sql: &str) -> i64 {
         match self.store.pool() {
