@@ -7,8 +7,7 @@
 use super::CaseError;
 use crate::accounts::Principal;
 use crate::domain::enrolment::{ArchiveReason, EnrolmentStatus, UnarchiveReason};
-use crate::live::case_view;
-use crate::store::{enrolment, participants, Store};
+use crate::store::{enrolment, Store};
 use time::OffsetDateTime;
 
 /// Whether `user` may archive a case with this owner and owner's tenant.
@@ -59,22 +58,19 @@ pub async fn archive(
         now,
     )
     .await?;
-    participants::insert_timeline(
-        &mut tx,
+    super::finish(
+        tx,
         id,
+        user.user_id,
         "Enrolment",
         [
             Some("Case archived"),
             Some(reason.display_name()),
             justification.as_deref(),
         ],
-        Some(user.user_id),
         now,
     )
-    .await?;
-    case_view::publish_in(&mut tx, id, now).await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }
 
 /// Brings an archived case back to the status it held before.
@@ -116,22 +112,19 @@ pub async fn unarchive(
     )
     .await?;
     let line2 = format!("Status: {}", next.display_name());
-    participants::insert_timeline(
-        &mut tx,
+    super::finish(
+        tx,
         id,
+        user.user_id,
         "Enrolment",
         [
             Some("Case unarchived"),
             Some(&line2),
             Some(reason.display_name()),
         ],
-        Some(user.user_id),
         now,
     )
-    .await?;
-    case_view::publish_in(&mut tx, id, now).await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }
 
 /// Suspends an approved case (Approved → Dormant, DOMAIN.md §2): the command exists, as in the
@@ -148,18 +141,15 @@ pub async fn suspend(store: &Store, user: &Principal, id: &str) -> Result<(), Ca
         .suspend()
         .map_err(|e| CaseError::invalid("case", e.to_string()))?;
     super::change_status(&mut tx, id, (status, next), user.user_id, None, "case", now).await?;
-    participants::insert_timeline(
-        &mut tx,
+    super::finish(
+        tx,
         id,
+        user.user_id,
         "Enrolment",
         [Some("Case suspended"), Some("Status: Dormant"), None],
-        Some(user.user_id),
         now,
     )
-    .await?;
-    case_view::publish_in(&mut tx, id, now).await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }
 
 /// The form field a refusal belongs at.

@@ -35,17 +35,15 @@ pub async fn start(store: &Store, user: &Principal, id: &str) -> Result<i64, Cas
         now,
     )
     .await?;
-    participants::insert_timeline(
-        &mut tx,
+    super::finish(
+        tx,
         id,
+        user.user_id,
         "Assessment",
         [Some("Assessment created"), None, None],
-        Some(user.user_id),
         now,
     )
     .await?;
-    case_view::publish_in(&mut tx, id, now).await?;
-    tx.commit().await?;
     Ok(assessment)
 }
 

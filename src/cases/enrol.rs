@@ -67,22 +67,19 @@ pub async fn set_location(
     } else {
         name
     };
-    participants::insert_timeline(
-        &mut tx,
+    super::finish(
+        tx,
         id,
+        user.user_id,
         "Enrolment",
         [
             Some("Enrolment location set"),
             Some(line.as_str()),
             justification.as_deref(),
         ],
-        Some(user.user_id),
         now,
     )
-    .await?;
-    case_view::publish_in(&mut tx, id, now).await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }
 
 /// Writes the file, then its row; if the row does not commit the file is removed again.
@@ -256,16 +253,13 @@ pub async fn confirm_enrolment(store: &Store, user: &Principal, id: &str) -> Res
         return Err(CaseError::invalid("case", *missing));
     }
     super::change_status(&mut tx, id, (status, next), user.user_id, None, "case", now).await?;
-    participants::insert_timeline(
-        &mut tx,
+    super::finish(
+        tx,
         id,
+        user.user_id,
         "Enrolment",
         [Some("Enrolment started"), Some("Status: Enrolling"), None],
-        Some(user.user_id),
         now,
     )
-    .await?;
-    case_view::publish_in(&mut tx, id, now).await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }

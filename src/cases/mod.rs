@@ -15,7 +15,8 @@ pub mod transfers;
 
 use crate::domain::enrolment::EnrolmentStatus;
 use crate::external::DmsError;
-use crate::store::{enrolment, StoreError, Tx};
+use crate::live::case_view;
+use crate::store::{enrolment, participants, StoreError, Tx};
 use time::OffsetDateTime;
 
 /// Why a case operation did not happen.
@@ -72,4 +73,20 @@ pub(crate) async fn change_status(
             "Someone else changed this case's status: look at it again",
         ))
     }
+}
+
+/// How most commands on a case end: the line they add to its timeline (by `user`, now), the
+/// case's event for live pages in the outbox (published once the commit lands), the commit.
+pub(crate) async fn finish(
+    mut tx: Tx,
+    id: &str,
+    user: i64,
+    kind: &str,
+    lines: [Option<&str>; 3],
+    now: OffsetDateTime,
+) -> Result<(), CaseError> {
+    participants::insert_timeline(&mut tx, id, kind, lines, Some(user), now).await?;
+    case_view::publish_in(&mut tx, id, now).await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -211,16 +211,13 @@ pub async fn abandon(
             "Someone else changed this PRI: look at it again",
         ));
     }
-    participants::insert_timeline(
-        &mut tx,
+    super::finish(
+        tx,
         id,
+        user.user_id,
         "PRI",
         [Some("PRI abandoned"), Some(reason.display_name()), text],
-        Some(user.user_id),
         now,
     )
-    .await?;
-    case_view::publish_in(&mut tx, id, now).await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }
