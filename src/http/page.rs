@@ -87,8 +87,45 @@ pub async fn render_case_page(
     topic: (String, Position),
     errors: &cats_views::form::FormErrors,
 ) -> HttpResponse {
-    let response = render_with_topics(state, user, title, "/participants", content, &[topic]).await;
+    let unread = unread_count(&mut state.store.db(), user).await;
+    render_case_page_counted(state, user, title, content, topic, errors, unread).await
+}
+
+/// [`render_case_page`] with the bell's unread count already read, by a handler that read it on
+/// the connection it held for the page's own reads instead of taking a second one from the
+/// pool (100 concurrent views of the case page, each holding one connection and waiting for
+/// another, spent more time in the pool than in the database).
+pub async fn render_case_page_counted(
+    state: &AppState,
+    user: &Principal,
+    title: &str,
+    content: Markup,
+    topic: (String, Position),
+    errors: &cats_views::form::FormErrors,
+    unread: Option<i64>,
+) -> HttpResponse {
+    let response = render_page(
+        state,
+        user,
+        (title, "/participants"),
+        content,
+        &[topic],
+        unread,
+    )
+    .await;
     form_response(errors, response)
+}
+
+/// The user's unread notifications for the bell, or `None` (no bell) when they cannot be read:
+/// a page is still worth showing without it.
+pub async fn unread_count(q: &mut impl crate::store::Exec, user: &Principal) -> Option<i64> {
+    match notifications::unread_count(q, user.user_id).await {
+        Ok(unread) => Some(unread),
+        Err(error) => {
+            tracing::warn!(%error, "unread notifications unavailable; page renders without the bell");
+            None
+        }
+    }
 }
 
 /// A page with topics of its own, each with the position read before the page's state was.
@@ -99,6 +136,19 @@ pub async fn render_with_topics(
     current: &str,
     content: Markup,
     page_topics: &[(String, Position)],
+) -> HttpResponse {
+    let unread = unread_count(&mut state.store.db(), user).await;
+    render_page(state, user, (title, current), content, page_topics, unread).await
+}
+
+/// The page in the layout: `title`, the nav entry `current`, the live topics, the bell.
+async fn render_page(
+    state: &AppState,
+    user: &Principal,
+    (title, current): (&str, &str),
+    content: Markup,
+    page_topics: &[(String, Position)],
+    unread: Option<i64>,
 ) -> HttpResponse {
     let mut topics = Vec::with_capacity(page_topics.len() + 2);
     for topic in [user_topic(user.user_id), tenant_topic(&user.tenant)] {
@@ -127,15 +177,7 @@ pub async fn render_with_topics(
         idle_warning_seconds: state.settings.auth.idle_warning_seconds,
         user_id: user.user_id.to_string(),
         live_topics,
-        unread_notifications: match notifications::unread_count(&mut state.store.db(), user.user_id)
-            .await
-        {
-            Ok(unread) => Some(unread),
-            Err(error) => {
-                tracing::warn!(%error, "unread notifications unavailable; page renders without the bell");
-                None
-            }
-        },
+        unread_notifications: unread,
     };
     let nav = if user.must_change_password {
         Vec::new()

@@ -3,7 +3,9 @@
 
 use super::current_user::{CurrentUser, Protected};
 use super::error::HttpError;
-use super::page::{case_topic_now, form_response, render, render_case_page, see_other};
+use super::page::{
+    case_topic_now, form_response, render, render_case_page_counted, see_other, unread_count,
+};
 use super::routes;
 use super::state::AppState;
 use crate::accounts::Principal;
@@ -292,30 +294,32 @@ pub async fn render_case(
         return Err(refused(state, user, id).await?);
     };
     let now = time::OffsetDateTime::now_utc();
-    // The rest of the page is read while the view's audit row is committed (the reads never
-    // wait for the audit writer, so they cannot hold the connection it needs); the page is
-    // sent only once both are done.
-    let (audited, data) = futures_util::future::join(
+    // The rest of the page, and the bell's unread count, are read on the same connection while
+    // the view's audit row is committed; the connection goes back to the pool as soon as the
+    // reads are done, never held while waiting for the audit writer, which needs one itself.
+    // The page is sent only once both are done.
+    let (audited, read) = futures_util::future::join(
         state.store.record_access(id, user.user_id, true, now),
-        async {
+        async move {
+            let mut db = db;
+            let unread = unread_count(&mut db, user).await;
             if let Some(kept) = state.case_cache.get(id, stamp) {
-                return Ok(kept);
+                return Ok((kept, unread));
             }
             let Some(rows) = participants::case_rows(&mut db, id).await? else {
                 return Err(HttpError::NotFound);
             };
             let data = case_view::load_rest(&mut db, rows, Some(state.store.reference())).await?;
-            drop(db);
             let data = std::sync::Arc::new(data);
             state
                 .case_cache
                 .put(id, stamp, std::sync::Arc::clone(&data));
-            Ok(data)
+            Ok((data, unread))
         },
     )
     .await;
     audited?;
-    let data = data?;
+    let (data, unread) = read?;
     let row = &data.row;
     let today = time::OffsetDateTime::now_utc().date();
     let justification = form
@@ -340,13 +344,14 @@ pub async fn render_case(
             data.timeline_markup(),
         ],
     };
-    Ok(render_case_page(
+    Ok(render_case_page_counted(
         state,
         user,
         &name,
         case_page_view(&page),
         topic,
         form.errors,
+        unread,
     )
     .await)
 }

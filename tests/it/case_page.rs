@@ -8,6 +8,7 @@ on_both_databases!(
     every_table_the_case_page_shows_moves_the_stamp,
     a_change_made_in_the_database_alone_shows_on_the_next_view,
     a_transaction_writing_the_case_and_its_lines_shows_whole_and_later_lines_still_show,
+    the_bell_on_the_case_page_counts_the_viewers_unread_notifications,
 );
 
 /// Each table the case page reads, a case that has rows in it, and a statement that rewrites
@@ -120,5 +121,37 @@ async fn a_transaction_writing_the_case_and_its_lines_shows_whole_and_later_line
     assert!(
         page.body.contains("Written later on its own"),
         "a later line moves the stamp"
+    );
+}
+
+/// The case page reads the bell's count on the connection it reads the case with: the count
+/// is the viewer's, unread only, and moves with them, whether the case came from the
+/// instance's copy or the database.
+async fn the_bell_on_the_case_page_counts_the_viewers_unread_notifications(app: TestApp) {
+    let worker = app.worker_with_case().await;
+    let path = "/participants/1CATS0001";
+    let before = worker.get(path).await;
+    assert!(before.body.contains("Notifications, 0 unread"), "none yet");
+    let me = app.user_id("worker@provider-a.example").await;
+    let other = app.user_id("colleague@provider-a.example").await;
+    let notify = |user: i64, read: &str| {
+        format!(
+            "INSERT INTO notifications (user_id, heading, details, created_at, read_at) \
+             VALUES ({user}, 'Heads up', 'Details', CURRENT_TIMESTAMP, {read})"
+        )
+    };
+    app.sql(&format!(
+        "{}; {}; {}; {};",
+        notify(me, "NULL"),
+        notify(me, "NULL"),
+        notify(me, "CURRENT_TIMESTAMP"),
+        notify(other, "NULL")
+    ))
+    .await;
+    // The case is unchanged, so this view is served from the instance's copy of it.
+    let after = worker.get(path).await;
+    assert!(
+        after.body.contains("Notifications, 2 unread"),
+        "the viewer's two unread ones"
     );
 }
