@@ -87,9 +87,10 @@ pub async fn drain(store: &Store, hub: &Hub) -> Result<usize, anyhow::Error> {
 
 /// Relays this instance's wake-ups (a change committed here: `wake`) to its dispatcher
 /// (`dispatch`, if it holds the lease) and, on PostgreSQL, to the dispatchers of every other
-/// instance with a `NOTIFY` of its own, signed with `instance` (the hub's id). Sending the `NOTIFY` after the commit instead of from
-/// inside the change's transaction keeps PostgreSQL's notify lock out of the commit: held
-/// there, it serialises every committing writer behind one flush. Wake-ups that arrive while
+/// instance with a `NOTIFY` of its own, signed with `instance` (the hub's id). Sending the
+/// `NOTIFY` after the commit instead of from inside the change's transaction keeps
+/// PostgreSQL's notify lock out of the commit: held there, it serialises every committing
+/// writer behind one flush. Wake-ups that arrive while
 /// one is being sent are folded into the next. Runs on every instance until aborted.
 pub async fn relay(
     store: Store,
@@ -127,6 +128,9 @@ pub async fn run(store: Store, hub: Hub, wake: Arc<Notify>, postgres_url: Option
         },
         None => None,
     };
+    // A notification this instance sent woke this dispatcher in process already: only another
+    // instance's commits (or a lost connection, to be safe) call for a drain.
+    let own = hub.instance().to_string();
     // The first prune waits one period: start-up has enough to do.
     let mut next_prune = tokio::time::Instant::now() + PRUNE_EVERY;
     loop {
@@ -141,9 +145,6 @@ pub async fn run(store: Store, hub: Hub, wake: Arc<Notify>, postgres_url: Option
                 Err(error) => tracing::warn!(error = %format!("{error:#}"), "outbox: prune failed"),
             }
         }
-        // A notification this instance sent woke this dispatcher in process already: only
-        // another instance's commits (or a lost connection, to be safe) call for a drain.
-        let own = hub.instance().to_string();
         let heard = async {
             match listener.as_mut() {
                 Some(listener) => loop {
