@@ -8,6 +8,7 @@ use super::participants::visible_case;
 use super::routes;
 use super::state::AppState;
 use crate::format::full_name;
+use crate::live::case_view::timeline_names;
 use crate::live::fragments::{older_timeline_link, timeline_lines};
 use crate::store::participants;
 use actix_web::{web, HttpResponse};
@@ -51,14 +52,7 @@ pub async fn older_timeline(
     let page = participants::timeline(&mut db, &row.id, before, OLDER_TIMELINE_LINES)
         .await?
         .ok_or_else(|| HttpError::BadRequest(BAD_CURSOR.to_owned()))?;
-    let mut people: Vec<i64> = page.rows.iter().filter_map(|t| t.user_id).collect();
-    people.sort_unstable();
-    people.dedup();
-    let names = state
-        .store
-        .reference()
-        .display_names(&mut db, &people)
-        .await?;
+    let names = timeline_names(&mut db, state.store.reference(), &page.rows).await?;
     drop(db);
     let lines = timeline_lines(&page.rows, &names);
     let name = full_name(&row.first_name, row.middle_name.as_deref(), &row.last_name);

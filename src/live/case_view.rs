@@ -10,7 +10,9 @@ use crate::domain::enrolment::EnrolmentStatus;
 use crate::format::{display_date, display_time};
 use crate::store::assessments::{self, AssessmentRow};
 use crate::store::enrolment::{self, CaseState, ConsentRow, RightToWorkRow};
-use crate::store::participants::{self, CaseRows, EditableRow, ParticipantRow, TimelinePage};
+use crate::store::participants::{
+    self, CaseRows, EditableRow, ParticipantRow, TimelinePage, TimelineRow,
+};
 use crate::store::reference::ReferenceCache;
 use crate::store::{org, users, Exec, StoreError, Tx};
 use cats_views::form::FormErrors;
@@ -69,6 +71,19 @@ async fn newest_timeline(q: &mut impl Exec, id: &str) -> Result<TimelinePage, St
     Ok(participants::timeline(q, id, None, limit)
         .await?
         .unwrap_or_default())
+}
+
+/// The names of the people who wrote `rows`, as pages show them (the store's copy of names,
+/// read through `q` for anyone not in it).
+pub async fn timeline_names(
+    q: &mut impl Exec,
+    reference: &ReferenceCache,
+    rows: &[TimelineRow],
+) -> Result<HashMap<i64, String>, StoreError> {
+    let mut people: Vec<i64> = rows.iter().filter_map(|t| t.user_id).collect();
+    people.sort_unstable();
+    people.dedup();
+    reference.display_names(q, &people).await
 }
 
 /// Loads a case (the caller has checked the user may see it).
@@ -562,11 +577,7 @@ pub async fn publish_personal_in(
     now: time::OffsetDateTime,
 ) -> Result<(), StoreError> {
     let newest = newest_timeline(tx, id).await?;
-    let mut people: Vec<i64> = newest.rows.iter().filter_map(|t| t.user_id).collect();
-    people.sort_unstable();
-    people.dedup();
-    // Names as the pages show them (the store's copy, read in `tx` for anyone not in it).
-    let names = reference.display_names(tx, &people).await?;
+    let names = timeline_names(tx, reference, &newest.rows).await?;
     let timeline = super::fragments::timeline_fragment(id, &newest, &names);
     let none = FormErrors::new();
     let personal = super::fragments::personal_section(id, edited, None, "", &none, false);
