@@ -12,9 +12,9 @@ use crate::domain::candidate::{locate, LocationCode};
 use crate::domain::enrolment::EnrolmentStatus;
 use crate::external::fake_data::generated;
 use crate::store::org::{self};
+use crate::store::participants;
 use crate::store::schema::{
-    AssessmentAnswers, AssessmentScores, Assessments, ParticipantIdentifiers, Participants,
-    Timeline, Users,
+    AssessmentAnswers, AssessmentScores, Assessments, ParticipantIdentifiers, Participants, Users,
 };
 use crate::store::{Store, StoreError, Tx};
 use sea_query::{Expr, ExprTrait, InsertStatement, Query};
@@ -112,18 +112,7 @@ pub async fn load(store: &Store, count: u32) -> Result<u32, anyhow::Error> {
                 ParticipantIdentifiers::Value,
             ])
             .to_owned();
-        let mut timeline = Query::insert()
-            .into_table(Timeline::Table)
-            .columns([
-                Timeline::ParticipantId,
-                Timeline::Kind,
-                Timeline::Line1,
-                Timeline::Line2,
-                Timeline::Line3,
-                Timeline::UserId,
-                Timeline::OccurredAt,
-            ])
-            .to_owned();
+        let mut timeline = participants::timeline_insert();
         let mut assessed = Vec::new();
         for n in start..end {
             let record = generated(n).record;
@@ -187,7 +176,7 @@ pub async fn load(store: &Store, count: u32) -> Result<u32, anyhow::Error> {
             let owner_line = format!("Owner: {owner_name}");
             let created: Line = (
                 "Participant",
-                ["Participant created", &owner_line, ""],
+                [Some("Participant created"), Some(&owner_line), None],
                 history.created,
             );
             add_line(&mut timeline, &record.upci, *owner, created);
@@ -196,7 +185,7 @@ pub async fn load(store: &Store, count: u32) -> Result<u32, anyhow::Error> {
             }
             let located = (
                 "Enrolment",
-                ["Enrolment location set", "", ""],
+                [Some("Enrolment location set"), None, None],
                 history.located,
             );
             add_line(&mut timeline, &record.upci, *owner, located);
@@ -229,21 +218,25 @@ pub async fn load(store: &Store, count: u32) -> Result<u32, anyhow::Error> {
             let lines: [Line; 3] = [
                 (
                     "Assessment",
-                    ["Assessment submitted and scored", &summary, ""],
+                    [
+                        Some("Assessment submitted and scored"),
+                        Some(&summary),
+                        None,
+                    ],
                     history.assessed,
                 ),
                 (
                     "Enrolment",
                     [
-                        "Submitted to provider QA",
-                        "Status: Submitted to Provider",
-                        "",
+                        Some("Submitted to provider QA"),
+                        Some("Status: Submitted to Provider"),
+                        None,
                     ],
                     history.submitted,
                 ),
                 (
                     "Enrolment",
-                    ["Enrolment approved", "Status: Approved", ""],
+                    [Some("Enrolment approved"), Some("Status: Approved"), None],
                     history.approved,
                 ),
             ];
@@ -303,25 +296,12 @@ impl History {
     }
 }
 
-/// A timeline line: kind, the three lines (empty for none) and when.
-type Line<'a> = (&'static str, [&'a str; 3], OffsetDateTime);
+/// A timeline line: kind, its three texts and when.
+type Line<'a> = (&'static str, [Option<&'a str>; 3], OffsetDateTime);
 
-fn add_line(
-    timeline: &mut InsertStatement,
-    participant: &str,
-    user: i64,
-    (kind, lines, at): Line<'_>,
-) {
-    let text = |t: &str| (!t.is_empty()).then(|| t.to_owned());
-    timeline.values_panic([
-        participant.to_owned().into(),
-        kind.into(),
-        lines[0].to_owned().into(),
-        text(lines[1]).into(),
-        text(lines[2]).into(),
-        user.into(),
-        at.into(),
-    ]);
+fn add_line(timeline: &mut InsertStatement, participant: &str, user: i64, line: Line<'_>) {
+    let (kind, texts, at) = line;
+    participants::add_timeline_line(timeline, participant, kind, texts, Some(user), at);
 }
 
 /// Whole years from `born` to `on`.

@@ -7,7 +7,7 @@ use super::schema::{
 };
 use super::{Db, StoreError, Tx};
 use crate::domain::tenant::TenantScope;
-use sea_query::{Cond, Expr, ExprTrait, Order, Query, SelectStatement};
+use sea_query::{Cond, Expr, ExprTrait, InsertStatement, Order, Query, SelectStatement};
 use time::{Date, OffsetDateTime};
 
 /// A participant as stored.
@@ -371,8 +371,16 @@ pub async fn insert_timeline(
     user: Option<i64>,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
-    let [line1, line2, line3] = lines;
-    let insert = Query::insert()
+    let mut insert = timeline_insert();
+    add_timeline_line(&mut insert, participant, kind, lines, user, now);
+    tx.execute(&insert).await?;
+    Ok(())
+}
+
+/// An insert of timeline lines, none added yet: [`add_timeline_line`] adds them, so that many
+/// lines (a bulk load's) go in one statement.
+pub fn timeline_insert() -> InsertStatement {
+    Query::insert()
         .into_table(Timeline::Table)
         .columns([
             Timeline::ParticipantId,
@@ -383,18 +391,28 @@ pub async fn insert_timeline(
             Timeline::UserId,
             Timeline::OccurredAt,
         ])
-        .values_panic([
-            participant.into(),
-            kind.into(),
-            line1.unwrap_or_default().into(),
-            line2.map(str::to_owned).into(),
-            line3.map(str::to_owned).into(),
-            user.into(),
-            now.into(),
-        ])
-        .to_owned();
-    tx.execute(&insert).await?;
-    Ok(())
+        .to_owned()
+}
+
+/// Adds a line (its first text required, the others optional) to an insert from
+/// [`timeline_insert`].
+pub fn add_timeline_line(
+    insert: &mut InsertStatement,
+    participant: &str,
+    kind: &str,
+    [line1, line2, line3]: [Option<&str>; 3],
+    user: Option<i64>,
+    at: OffsetDateTime,
+) {
+    insert.values_panic([
+        participant.into(),
+        kind.into(),
+        line1.unwrap_or_default().into(),
+        line2.map(str::to_owned).into(),
+        line3.map(str::to_owned).into(),
+        user.into(),
+        at.into(),
+    ]);
 }
 
 /// Lines of a timeline, newest first, and whether there are older ones past them.
