@@ -27,27 +27,35 @@ async fn case_with_lines(app: &TestApp, total: usize) -> Client {
     worker
 }
 
-/// Replaces the timeline of case `CASE` (see [`case_with_lines`]).
+/// Replaces the timeline of case `CASE` (see [`case_with_lines`]): three lines a second.
 async fn replace_lines(app: &TestApp, total: usize) {
-    app.sql(&format!(
-        "DELETE FROM timeline WHERE participant_id = '{CASE}'"
-    ))
-    .await;
     let start = time::OffsetDateTime::now_utc()
         .replace_nanosecond(0)
         .expect("time")
         - time::Duration::days(1);
+    write_lines(app, total, |n| {
+        start + time::Duration::seconds((n / 3) as i64)
+    })
+    .await;
+}
+
+/// Replaces the timeline of case `CASE` with lines "Entry 1" to "Entry {total}", line `n`
+/// written at `at(n)`.
+async fn write_lines(app: &TestApp, total: usize, at: impl Fn(usize) -> time::OffsetDateTime) {
+    app.sql(&format!(
+        "DELETE FROM timeline WHERE participant_id = '{CASE}'"
+    ))
+    .await;
     let mut tx = app.store.begin().await.expect("tx");
     for n in 1..=total {
         let line = format!("Entry {n}");
-        let at = start + time::Duration::seconds((n / 3) as i64);
         cats::store::participants::insert_timeline(
             &mut tx,
             CASE,
             "Participant",
             [Some(&line), None, None],
             None,
-            at,
+            at(n),
         )
         .await
         .expect("line");
@@ -122,30 +130,12 @@ async fn the_links_go_through_every_line_once_in_order(app: TestApp) {
         "each once, newest first"
     );
 
-    // Longer: the older pages link on to each other.
-    app.sql(&format!(
-        "DELETE FROM timeline WHERE participant_id = '{CASE}'"
-    ))
-    .await;
-    let mut tx = app.store.begin().await.expect("tx");
+    // Longer: the older pages link on to each other. All at one time: the order is the ids'
+    // alone.
     let at = time::OffsetDateTime::now_utc()
         .replace_nanosecond(0)
         .expect("time");
-    for n in 1..=125 {
-        // All at one time: the order is the ids' alone.
-        let line = format!("Entry {n}");
-        cats::store::participants::insert_timeline(
-            &mut tx,
-            CASE,
-            "Participant",
-            [Some(&line), None, None],
-            None,
-            at,
-        )
-        .await
-        .expect("line");
-    }
-    tx.commit().await.expect("commit");
+    write_lines(&app, 125, |_| at).await;
     let pages = every_page(&worker).await;
     let sizes: Vec<usize> = pages.iter().map(Vec::len).collect();
     assert_eq!(sizes, [20, 50, 50, 5]);
