@@ -120,6 +120,16 @@
       var incoming = holder.firstElementChild;
       if (incoming && incoming.id === id) morph(target, incoming);
     });
+    // New items for the top of a list (a case's new timeline line): the page keeps the items it
+    // shows and adds these above them.
+    var prepend = body.prepend || {};
+    Object.keys(prepend).forEach(function (id) {
+      var target = document.getElementById(id);
+      if (!target) return;
+      var holder = document.createElement(target.tagName);
+      holder.innerHTML = prepend[id];
+      while (holder.lastElementChild) target.insertBefore(holder.lastElementChild, target.firstChild);
+    });
     fillTokens();
     warnStale(body.version);
     // Parts of the case the event does not carry (an assessment pathway being answered): a

@@ -1,24 +1,28 @@
-//! Editing a case's fields: one transaction writes the fields, bumps the case version, writes
-//! the field-level audit, a timeline line and the outbox event. When another writer got there
-//! first (the version moved), the edit is re-applied against the new values if every changed
-//! field still holds what the person saw; a field someone else changed is a conflict, returned
-//! with the other value and who wrote it, never overwritten.
+//! Editing a case's fields: the fields, the case version's bump, the field-level audit, the
+//! record of the look, a timeline line and the outbox event are written together
+//! (`store::case_edits`), and only if the case is still at the version the edit was decided on.
+//! When another writer got there first (the version moved), the edit is decided again against
+//! the new values: it still lands if every changed field holds what the person saw; a field
+//! someone else changed is a conflict, returned with the other value and who wrote it, never
+//! overwritten.
 //!
-//! The transaction is kept to a few statements (read with the visibility check, the access
-//! audit row, conditional update, one audit insert for all fields, the timeline line, the event
-//! read and the outbox row): an edit's cost is mostly
-//! round trips and the commit. It sends no `NOTIFY` from inside the transaction (that would
-//! hold PostgreSQL's notify lock across the commit and serialise every editor behind one
-//! flush): the case actor wakes the dispatcher once the edit has committed, and the wake relay
-//! tells other instances (`workflows::outbox::relay`).
+//! An edit costs two round trips: the read (with the visibility check) and the write, one
+//! statement on PostgreSQL (decision record 22). It sends no `NOTIFY` with the write (that
+//! would hold PostgreSQL's notify lock across the commit and serialise every editor behind
+//! one flush): the case actor wakes the dispatcher once the edit has committed, and the wake
+//! relay tells other instances (`workflows::outbox::relay`).
 
 use super::CaseError;
 use crate::accounts::Principal;
 use crate::domain::case_edit::{decide, CaseField, Decision, FieldChange};
 use crate::domain::enrolment::EnrolmentStatus;
-use crate::store::access_audit::{self, Access};
+use crate::format::display_time;
+use crate::live::case_view::personal_edit_event;
+use crate::live::topics::case_topic;
+use crate::store::case_edits::{self, EditWrite};
 use crate::store::participants;
 use crate::store::{users, Store};
+use cats_views::pages::participants::TimelineLine;
 use time::OffsetDateTime;
 
 /// Attempts when other writers keep moving the version.
@@ -51,7 +55,8 @@ pub enum EditOutcome {
 
 /// Applies `changes` to case `id` for `user`, or refuses with [`CaseError::Forbidden`] when
 /// the user may not see the case (or it does not exist; the caller audits the refusal). The
-/// user's look at the case is audited in the edit's own transaction.
+/// user's look at the case is audited with the edit's writes, or on its own when nothing is
+/// written.
 pub async fn edit_fields(
     store: &Store,
     user: &Principal,
@@ -60,21 +65,15 @@ pub async fn edit_fields(
 ) -> Result<EditOutcome, CaseError> {
     for _ in 0..ATTEMPTS {
         let now = OffsetDateTime::now_utc();
-        let mut tx = store.begin().await?;
+        let mut db = store.held().await?;
         let scope = user.scope();
-        let current = participants::editable_in(&mut tx, id, (&scope, user.is_internal()))
+        let current = participants::editable_visible(&mut db, id, (&scope, user.is_internal()))
             .await?
             .ok_or(CaseError::Forbidden)?;
-        let access = Access {
-            participant_id: id.to_owned(),
-            user_id: user.user_id,
-            allowed: true,
-            at: now,
-        };
-        access_audit::insert_in(&mut tx, &access).await?;
         let status = EnrolmentStatus::from_value(current.enrolment_status);
         if !status.is_some_and(EnrolmentStatus::is_active) {
-            tx.commit().await?;
+            drop(db);
+            store.record_access(id, user.user_id, true, now).await?;
             return Err(CaseError::invalid(
                 "case",
                 "This case is archived or dormant, so it cannot be changed",
@@ -92,9 +91,9 @@ pub async fn edit_fields(
         if !conflicts.is_empty() {
             let mut found = Vec::new();
             for field in conflicts {
-                let last = participants::last_field_change(&mut tx, id, field.name()).await?;
+                let last = participants::last_field_change(&mut db, id, field.name()).await?;
                 let by = match last {
-                    Some((Some(user_id), _)) => users::display_names_in(&mut tx, &[user_id])
+                    Some((Some(user_id), _)) => users::display_names(&mut db, &[user_id])
                         .await?
                         .remove(&user_id)
                         .unwrap_or_else(|| "Someone".to_owned()),
@@ -107,24 +106,20 @@ pub async fn edit_fields(
                     at: last.map(|(_, at)| at),
                 });
             }
-            tx.commit().await?;
+            drop(db);
+            store.record_access(id, user.user_id, true, now).await?;
             return Ok(EditOutcome::Conflicts(found));
         }
+        drop(db);
         if apply.is_empty() {
-            tx.commit().await?;
+            store.record_access(id, user.user_id, true, now).await?;
             return Ok(EditOutcome::Saved {
                 version: current.version,
             });
         }
         let values: Vec<(CaseField, Option<String>)> =
             apply.iter().map(|c| (c.field, c.value.clone())).collect();
-        if !participants::update_fields(&mut tx, id, current.version, &values, now).await? {
-            // Another writer moved the version between our read and write: start again
-            // against their values.
-            continue;
-        }
-        let version = current.version + 1;
-        let audit: Vec<participants::FieldAudit<'_>> = apply
+        let audits: Vec<participants::FieldAudit<'_>> = apply
             .iter()
             .map(|change| participants::FieldAudit {
                 field: change.field.name(),
@@ -132,30 +127,49 @@ pub async fn edit_fields(
                 new: change.value.as_deref(),
             })
             .collect();
-        participants::insert_field_audits(&mut tx, id, &audit, Some(user.user_id), version, now)
-            .await?;
         let labels: Vec<&str> = apply.iter().map(|c| c.field.label()).collect();
-        let line = format!("Changed: {}", labels.join(", "));
-        participants::insert_timeline(
-            &mut tx,
-            id,
-            "Participant",
-            [Some("Personal details updated"), Some(line.as_str()), None],
-            Some(user.user_id),
-            now,
-        )
-        .await?;
-        // The case as it now stands is what was read plus what was written: no need to read
-        // it again to render the sections the edit changed.
+        let changed = format!("Changed: {}", labels.join(", "));
+        let line = [
+            Some("Personal details updated"),
+            Some(changed.as_str()),
+            None,
+        ];
+        // The case as it now stands is what was read plus what is written: the event is
+        // rendered before the write, which then lands only if nobody moved the version.
         let mut edited = current.clone();
-        edited.version = version;
-        for (field, value) in values {
-            edited.set(field, value);
+        edited.version = current.version + 1;
+        for (field, value) in &values {
+            edited.set(*field, value.clone());
         }
-        crate::live::case_view::publish_personal_in(&mut tx, id, &edited, store.reference(), now)
-            .await?;
-        tx.commit().await?;
-        return Ok(EditOutcome::Saved { version });
+        let shown = TimelineLine {
+            kind: "Participant".to_owned(),
+            when: display_time(Some(now)),
+            who: user.display_name.clone(),
+            lines: line
+                .iter()
+                .flatten()
+                .map(|text| (*text).to_owned())
+                .collect(),
+        };
+        let event = personal_edit_event(id, &edited, &shown);
+        let write = EditWrite {
+            id,
+            version: current.version,
+            values: &values,
+            audits: &audits,
+            user: user.user_id,
+            line: ("Participant", line),
+            event: (&case_topic(id), &event),
+            now,
+        };
+        if !case_edits::write(store, &write).await? {
+            // Another writer moved the version between our read and write: start again
+            // against their values.
+            continue;
+        }
+        return Ok(EditOutcome::Saved {
+            version: edited.version,
+        });
     }
     Err(CaseError::invalid(
         "case",

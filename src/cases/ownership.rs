@@ -154,7 +154,7 @@ pub async fn record_change(
     let owner = change.to.map(|p| (p.id, p.tenant_id.as_str()));
     ownership::record(tx, id, owner, change.location, change.by, now).await?;
     let from = match change.from {
-        Some(from) => users::display_names_in(tx, &[from]).await?.remove(&from),
+        Some(from) => users::display_names(tx, &[from]).await?.remove(&from),
         None => None,
     };
     let mut lines = timeline_lines(from.as_deref(), change.to.map(|p| p.display_name.as_str()));

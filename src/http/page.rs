@@ -91,9 +91,9 @@ pub async fn render_case_page(
     render_case_page_counted(state, user, title, content, topic, errors, unread).await
 }
 
-/// [`render_case_page`] with the bell's unread count already read, by a handler that read it on
-/// the connection it held for the page's own reads instead of taking a second one from the
-/// pool (100 concurrent views of the case page, each holding one connection and waiting for
+/// [`render_case_page`] with the bell's unread count already read, by a handler that read it
+/// with its own first read instead of taking a second connection and round trip from the pool
+/// (100 concurrent views of the case page, each holding one connection and waiting for
 /// another, spent more time in the pool than in the database).
 pub async fn render_case_page_counted(
     state: &AppState,
@@ -118,7 +118,7 @@ pub async fn render_case_page_counted(
 
 /// The user's unread notifications for the bell, or `None` (no bell) when they cannot be read:
 /// a page is still worth showing without it.
-pub async fn unread_count(q: &mut impl crate::store::Exec, user: &Principal) -> Option<i64> {
+async fn unread_count(q: &mut impl crate::store::Exec, user: &Principal) -> Option<i64> {
     match notifications::unread_count(q, user.user_id).await {
         Ok(unread) => Some(unread),
         Err(error) => {

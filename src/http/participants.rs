@@ -3,9 +3,7 @@
 
 use super::current_user::{CurrentUser, Protected};
 use super::error::HttpError;
-use super::page::{
-    case_topic_now, form_response, render, render_case_page_counted, see_other, unread_count,
-};
+use super::page::{case_topic_now, form_response, render, render_case_page_counted, see_other};
 use super::routes;
 use super::state::AppState;
 use crate::accounts::Principal;
@@ -282,29 +280,29 @@ pub async fn render_case(
     form: CaseForm<'_>,
 ) -> Result<HttpResponse, HttpError> {
     let topic = case_topic_now(state, id).await?;
-    // One small read checks that the person may see the case and gives its page stamp; what
-    // the page shows is read again only when the stamp has moved since this instance last
-    // read it (`live::case_cache`).
+    // One small read checks that the person may see the case and gives its page stamp and
+    // the bell's count; what the page shows is read again only when the stamp has moved since
+    // this instance last read it (`live::case_cache`).
     let mut db = state.store.held().await?;
     let scope = user.scope();
-    let stamp = participants::page_stamp(&mut db, id, (&scope, user.is_internal())).await?;
-    let Some(stamp) = stamp else {
+    let check =
+        participants::page_check(&mut db, id, (&scope, user.is_internal()), user.user_id).await?;
+    let Some(participants::PageCheck { stamp, unread }) = check else {
         // Not held while waiting for the audit's commit, which needs a connection itself.
         drop(db);
         return Err(refused(state, user, id).await?);
     };
     let now = time::OffsetDateTime::now_utc();
-    // The rest of the page, and the bell's unread count, are read on the same connection while
-    // the view's audit row is committed; the connection goes back to the pool as soon as the
-    // reads are done, never held while waiting for the audit writer, which needs one itself.
-    // The page is sent only once both are done.
+    // The rest of the page is read on the same connection while the view's audit row is
+    // committed; the connection goes back to the pool as soon as the reads are done, never
+    // held while waiting for the audit writer, which needs one itself. The page is sent only
+    // once both are done.
     let (audited, read) = futures_util::future::join(
         state.store.record_access(id, user.user_id, true, now),
         async move {
             let mut db = db;
-            let unread = unread_count(&mut db, user).await;
             if let Some(kept) = state.case_cache.get(id, stamp) {
-                return Ok((kept, unread));
+                return Ok(kept);
             }
             let Some(rows) = participants::case_rows(&mut db, id).await? else {
                 return Err(HttpError::NotFound);
@@ -314,12 +312,12 @@ pub async fn render_case(
             state
                 .case_cache
                 .put(id, stamp, std::sync::Arc::clone(&data));
-            Ok((data, unread))
+            Ok(data)
         },
     )
     .await;
     audited?;
-    let (data, unread) = read?;
+    let data = read?;
     let row = &data.row;
     let today = time::OffsetDateTime::now_utc().date();
     let justification = form
@@ -351,7 +349,7 @@ pub async fn render_case(
         case_page_view(&page),
         topic,
         form.errors,
-        unread,
+        Some(unread),
     )
     .await)
 }

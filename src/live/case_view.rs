@@ -20,6 +20,7 @@ use cats_views::pages::case::{
     assessment_section, case_summary, enrolment_section, AssessmentLine, AssessmentSection,
     CaseAction, CaseSummary, DocumentLine, EnrolmentSection, ScoreLine, Step,
 };
+use cats_views::pages::participants::{timeline_item, TimelineLine, TIMELINE_LINES_ID};
 use maud::{html, Markup};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
@@ -562,32 +563,19 @@ pub async fn publish_in(
     crate::store::outbox::notify_in(tx).await
 }
 
-/// Writes the event of a personal-details edit to the outbox inside `tx`: only the two sections
-/// such an edit changes (personal details, from the row as the edit left it, and the timeline,
-/// read again for the new line), instead of reloading and rendering the whole case. Live pages
-/// replace the fragments an event carries and keep the others.
-///
-/// It sends no `NOTIFY` from inside the transaction: the caller wakes the dispatcher after the
-/// commit (the case actor does), and the wake relay tells other instances.
-pub async fn publish_personal_in(
-    tx: &mut Tx,
-    id: &str,
-    edited: &EditableRow,
-    reference: &ReferenceCache,
-    now: time::OffsetDateTime,
-) -> Result<(), StoreError> {
-    let newest = newest_timeline(tx, id).await?;
-    let names = timeline_names(tx, reference, &newest.rows).await?;
-    let timeline = super::fragments::timeline_fragment(id, &newest, &names);
+/// The event of a personal-details edit, rendered from what the edit knows without reading
+/// anything: the personal-details section from the row as the edit left it, and the edit's
+/// timeline line, which live pages add to the top of the timeline they show (`prepend`).
+/// Pages replace the fragments an event carries and keep the others. Events reach a page in
+/// order and once each (the topic's positions), so a line is never added twice; a page that
+/// missed events fetches itself again.
+pub fn personal_edit_event(id: &str, edited: &EditableRow, line: &TimelineLine) -> String {
     let none = FormErrors::new();
     let personal = super::fragments::personal_section(id, edited, None, "", &none, false);
-    let payload = serde_json::json!({
+    serde_json::json!({
         "version": edited.version,
-        "fragments": {
-            "case-personal": personal.into_string(),
-            "case-timeline": timeline.into_string(),
-        },
+        "fragments": { "case-personal": personal.into_string() },
+        "prepend": { TIMELINE_LINES_ID: timeline_item(line).into_string() },
     })
-    .to_string();
-    crate::store::outbox::enqueue(tx, &super::topics::case_topic(id), &payload, now).await
+    .to_string()
 }

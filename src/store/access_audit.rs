@@ -15,7 +15,7 @@
 
 use super::schema::ParticipantAccessAudit;
 use super::{Pool, StoreError, Tx};
-use sea_query::{InsertStatement, Query};
+use sea_query::{Expr, InsertStatement, Query};
 use std::sync::{Arc, Mutex};
 use time::OffsetDateTime;
 use tokio::sync::oneshot;
@@ -155,24 +155,33 @@ pub async fn insert_in(tx: &mut Tx, access: &Access) -> Result<(), StoreError> {
 fn statement(rows: &[&Access]) -> InsertStatement {
     let mut insert = Query::insert()
         .into_table(ParticipantAccessAudit::Table)
-        .columns([
-            ParticipantAccessAudit::ParticipantId,
-            ParticipantAccessAudit::UserId,
-            ParticipantAccessAudit::Allowed,
-            ParticipantAccessAudit::OccurredAt,
-        ])
+        .columns(COLUMNS)
         .to_owned();
     for row in rows {
-        insert.values_panic([
-            row.participant_id
-                .chars()
-                .take(20)
-                .collect::<String>()
-                .into(),
-            row.user_id.into(),
-            row.allowed.into(),
-            row.at.into(),
-        ]);
+        insert.values_panic(values(row));
     }
     insert
+}
+
+/// The columns of an access-audit row, in the order of [`values`].
+pub(super) const COLUMNS: [ParticipantAccessAudit; 4] = [
+    ParticipantAccessAudit::ParticipantId,
+    ParticipantAccessAudit::UserId,
+    ParticipantAccessAudit::Allowed,
+    ParticipantAccessAudit::OccurredAt,
+];
+
+/// An access-audit row's values, for [`COLUMNS`].
+pub(super) fn values(access: &Access) -> [Expr; 4] {
+    [
+        access
+            .participant_id
+            .chars()
+            .take(20)
+            .collect::<String>()
+            .into(),
+        access.user_id.into(),
+        access.allowed.into(),
+        access.at.into(),
+    ]
 }

@@ -4,6 +4,7 @@
 pub mod access_audit;
 pub mod assessments;
 pub mod audit;
+pub mod case_edits;
 mod db;
 pub mod enrolment;
 pub mod feed_refresh;

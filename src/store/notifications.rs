@@ -102,14 +102,19 @@ pub async fn for_user(
 
 /// How many unread notifications a user has.
 pub async fn unread_count(q: &mut impl Exec, user: i64) -> Result<i64, StoreError> {
-    let query = Query::select()
+    let row: Option<(i64,)> = q.optional(&unread_query(user)).await?;
+    Ok(row.map_or(0, |(n,)| n))
+}
+
+/// The query counting a user's unread notifications, also read as a column of a page's own
+/// first read (`participants::page_check`) so the bell costs no round trip of its own.
+pub fn unread_query(user: i64) -> sea_query::SelectStatement {
+    Query::select()
         .expr(Func::count(Expr::col(Notifications::Id)))
         .from(Notifications::Table)
         .and_where(Expr::col(Notifications::UserId).eq(user))
         .and_where(Expr::col(Notifications::ReadAt).is_null())
-        .to_owned();
-    let row: Option<(i64,)> = q.optional(&query).await?;
-    Ok(row.map_or(0, |(n,)| n))
+        .to_owned()
 }
 
 /// Marks one of the user's notifications read (or all, with `None`); how many changed.

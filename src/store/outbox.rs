@@ -28,23 +28,31 @@ pub async fn enqueue(
 ) -> Result<(), StoreError> {
     let insert = Query::insert()
         .into_table(Outbox::Table)
-        .columns([
-            Outbox::Topic,
-            Outbox::Payload,
-            Outbox::CreatedAt,
-            Outbox::Attempts,
-            Outbox::NextAttemptAt,
-        ])
-        .values_panic([
-            topic.into(),
-            payload.into(),
-            now.into(),
-            0i64.into(),
-            now.into(),
-        ])
+        .columns(COLUMNS)
+        .values_panic(values(topic, payload, now))
         .to_owned();
     tx.execute(&insert).await?;
     Ok(())
+}
+
+/// The columns of a new event, in the order of [`values`].
+pub(super) const COLUMNS: [Outbox; 5] = [
+    Outbox::Topic,
+    Outbox::Payload,
+    Outbox::CreatedAt,
+    Outbox::Attempts,
+    Outbox::NextAttemptAt,
+];
+
+/// A new event's values, for [`COLUMNS`]: due at once, never tried.
+pub(super) fn values(topic: &str, payload: &str, now: OffsetDateTime) -> [Expr; 5] {
+    [
+        topic.into(),
+        payload.into(),
+        now.into(),
+        0i64.into(),
+        now.into(),
+    ]
 }
 
 /// Wakes dispatchers on other instances when the transaction commits (PostgreSQL

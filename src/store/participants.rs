@@ -7,7 +7,9 @@ use super::schema::{
 };
 use super::{Db, StoreError, Tx};
 use crate::domain::tenant::TenantScope;
-use sea_query::{Cond, Expr, ExprTrait, InsertStatement, Order, Query, SelectStatement};
+use sea_query::{
+    Cond, Expr, ExprTrait, InsertStatement, Order, Query, SelectStatement, UpdateStatement,
+};
 use time::{Date, OffsetDateTime};
 
 /// A participant as stored.
@@ -213,21 +215,34 @@ pub async fn case_rows(q: &mut impl super::Exec, id: &str) -> Result<Option<Case
     q.optional(&query).await
 }
 
-/// The case's page stamp (moved by the database whenever anything the case page shows
-/// changes: migration 0017), if the scope (internal or not) may see the case.
-pub async fn page_stamp(
+/// What a view of the case page reads first, in one round trip: the case's page stamp (moved
+/// by the database whenever anything the case page shows changes: migration 0017), if the
+/// scope (internal or not) may see the case, and the viewer's unread notifications for the
+/// bell.
+pub async fn page_check(
     q: &mut impl super::Exec,
     id: &str,
     (scope, internal): (&TenantScope, bool),
-) -> Result<Option<i64>, StoreError> {
+    viewer: i64,
+) -> Result<Option<PageCheck>, StoreError> {
     let query = Query::select()
         .column((Participants::Table, Participants::PageStamp))
+        .expr(super::notifications::unread_query(viewer))
         .from(Participants::Table)
         .and_where(Expr::col((Participants::Table, Participants::Id)).eq(id))
         .cond_where(visible(scope, internal))
         .to_owned();
-    let stamp: Option<(i64,)> = q.optional(&query).await?;
-    Ok(stamp.map(|(stamp,)| stamp))
+    let found: Option<(i64, i64)> = q.optional(&query).await?;
+    Ok(found.map(|(stamp, unread)| PageCheck { stamp, unread }))
+}
+
+/// A case page's first read ([`page_check`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageCheck {
+    /// The case's page stamp.
+    pub stamp: i64,
+    /// The viewer's unread notifications.
+    pub unread: i64,
 }
 
 /// The participant, if the user may see it.
@@ -382,15 +397,7 @@ pub async fn insert_timeline(
 pub fn timeline_insert() -> InsertStatement {
     Query::insert()
         .into_table(Timeline::Table)
-        .columns([
-            Timeline::ParticipantId,
-            Timeline::Kind,
-            Timeline::Line1,
-            Timeline::Line2,
-            Timeline::Line3,
-            Timeline::UserId,
-            Timeline::OccurredAt,
-        ])
+        .columns(TIMELINE_COLUMNS)
         .to_owned()
 }
 
@@ -400,11 +407,33 @@ pub fn add_timeline_line(
     insert: &mut InsertStatement,
     participant: &str,
     kind: &str,
-    [line1, line2, line3]: [Option<&str>; 3],
+    lines: [Option<&str>; 3],
     user: Option<i64>,
     at: OffsetDateTime,
 ) {
-    insert.values_panic([
+    insert.values_panic(timeline_values(participant, kind, lines, user, at));
+}
+
+/// The columns of a timeline line, in the order of [`timeline_values`].
+pub(super) const TIMELINE_COLUMNS: [Timeline; 7] = [
+    Timeline::ParticipantId,
+    Timeline::Kind,
+    Timeline::Line1,
+    Timeline::Line2,
+    Timeline::Line3,
+    Timeline::UserId,
+    Timeline::OccurredAt,
+];
+
+/// A timeline line's values, for [`TIMELINE_COLUMNS`].
+pub(super) fn timeline_values(
+    participant: &str,
+    kind: &str,
+    [line1, line2, line3]: [Option<&str>; 3],
+    user: Option<i64>,
+    at: OffsetDateTime,
+) -> [Expr; 7] {
+    [
         participant.into(),
         kind.into(),
         line1.unwrap_or_default().into(),
@@ -412,7 +441,7 @@ pub fn add_timeline_line(
         line3.map(str::to_owned).into(),
         user.into(),
         at.into(),
-    ]);
+    ]
 }
 
 /// Lines of a timeline, newest first, and whether there are older ones past them.
@@ -553,16 +582,16 @@ fn editable_query(id: &str) -> SelectStatement {
         .to_owned()
 }
 
-/// The editable fields, read in a transaction; none when the case does not exist or the
-/// user (tenant scope, internal or not) may not see it.
-pub async fn editable_in(
-    tx: &mut Tx,
+/// The editable fields; none when the case does not exist or the user (tenant scope,
+/// internal or not) may not see it.
+pub async fn editable_visible(
+    q: &mut impl super::Exec,
     id: &str,
     (scope, internal): (&TenantScope, bool),
 ) -> Result<Option<EditableRow>, StoreError> {
     let mut query = editable_query(id);
     query.cond_where(visible(scope, internal));
-    tx.fetch_optional(&query).await
+    q.optional(&query).await
 }
 
 /// The editable fields, outside a transaction (for pages).
@@ -582,6 +611,16 @@ pub async fn update_fields(
     values: &[(crate::domain::case_edit::CaseField, Option<String>)],
     now: OffsetDateTime,
 ) -> Result<bool, StoreError> {
+    Ok(tx.execute(&fields_update(id, version, values, now)).await? == 1)
+}
+
+/// The update of [`update_fields`].
+pub(super) fn fields_update(
+    id: &str,
+    version: i64,
+    values: &[(crate::domain::case_edit::CaseField, Option<String>)],
+    now: OffsetDateTime,
+) -> UpdateStatement {
     let mut update = Query::update()
         .table(Participants::Table)
         .value(Participants::Version, version + 1)
@@ -592,44 +631,19 @@ pub async fn update_fields(
     for (field, value) in values {
         update.value(column_of(*field), value.clone());
     }
-    Ok(tx.execute(&update).await? == 1)
+    update
 }
 
 /// Records one field's change (old → new, who (none: the system), at which version).
-#[allow(clippy::too_many_arguments)]
 pub async fn insert_field_audit(
     tx: &mut Tx,
     id: &str,
-    field: &str,
-    old: Option<&str>,
-    new: Option<&str>,
+    change: FieldAudit<'_>,
     user: Option<i64>,
     version: i64,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
-    let insert = Query::insert()
-        .into_table(ParticipantFieldAudit::Table)
-        .columns([
-            ParticipantFieldAudit::ParticipantId,
-            ParticipantFieldAudit::Field,
-            ParticipantFieldAudit::OldValue,
-            ParticipantFieldAudit::NewValue,
-            ParticipantFieldAudit::UserId,
-            ParticipantFieldAudit::Version,
-            ParticipantFieldAudit::OccurredAt,
-        ])
-        .values_panic([
-            id.into(),
-            field.into(),
-            old.map(str::to_owned).into(),
-            new.map(str::to_owned).into(),
-            user.into(),
-            version.into(),
-            now.into(),
-        ])
-        .to_owned();
-    tx.execute(&insert).await?;
-    Ok(())
+    insert_field_audits(tx, id, &[change], user, version, now).await
 }
 
 /// One field's change for the field audit.
@@ -658,34 +672,48 @@ pub async fn insert_field_audits(
     }
     let mut insert = Query::insert()
         .into_table(ParticipantFieldAudit::Table)
-        .columns([
-            ParticipantFieldAudit::ParticipantId,
-            ParticipantFieldAudit::Field,
-            ParticipantFieldAudit::OldValue,
-            ParticipantFieldAudit::NewValue,
-            ParticipantFieldAudit::UserId,
-            ParticipantFieldAudit::Version,
-            ParticipantFieldAudit::OccurredAt,
-        ])
+        .columns(FIELD_AUDIT_COLUMNS)
         .to_owned();
     for change in changes {
-        insert.values_panic([
-            id.into(),
-            change.field.into(),
-            change.old.map(str::to_owned).into(),
-            change.new.map(str::to_owned).into(),
-            user.into(),
-            version.into(),
-            now.into(),
-        ]);
+        insert.values_panic(field_audit_values(id, change, user, version, now));
     }
     tx.execute(&insert).await?;
     Ok(())
 }
 
+/// The columns of a field-audit row, in the order of [`field_audit_values`].
+pub(super) const FIELD_AUDIT_COLUMNS: [ParticipantFieldAudit; 7] = [
+    ParticipantFieldAudit::ParticipantId,
+    ParticipantFieldAudit::Field,
+    ParticipantFieldAudit::OldValue,
+    ParticipantFieldAudit::NewValue,
+    ParticipantFieldAudit::UserId,
+    ParticipantFieldAudit::Version,
+    ParticipantFieldAudit::OccurredAt,
+];
+
+/// A field-audit row's values, for [`FIELD_AUDIT_COLUMNS`].
+pub(super) fn field_audit_values(
+    id: &str,
+    change: &FieldAudit<'_>,
+    user: Option<i64>,
+    version: i64,
+    now: OffsetDateTime,
+) -> [Expr; 7] {
+    [
+        id.into(),
+        change.field.into(),
+        change.old.map(str::to_owned).into(),
+        change.new.map(str::to_owned).into(),
+        user.into(),
+        version.into(),
+        now.into(),
+    ]
+}
+
 /// The last change to a field: who made it (none: the offender data refresh) and when.
 pub async fn last_field_change(
-    tx: &mut Tx,
+    q: &mut impl super::Exec,
     id: &str,
     field: &str,
 ) -> Result<Option<(Option<i64>, OffsetDateTime)>, StoreError> {
@@ -700,5 +728,5 @@ pub async fn last_field_change(
         .order_by(ParticipantFieldAudit::Id, Order::Desc)
         .limit(1)
         .to_owned();
-    tx.fetch_optional(&query).await
+    q.optional(&query).await
 }

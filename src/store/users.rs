@@ -242,14 +242,6 @@ pub async fn names_in_scope(
     db.fetch_all(&query).await
 }
 
-/// Display names of users by id, inside a transaction.
-pub async fn display_names_in(
-    tx: &mut Tx,
-    ids: &[i64],
-) -> Result<std::collections::HashMap<i64, String>, StoreError> {
-    display_names(tx, ids).await
-}
-
 /// The roles a user holds.
 pub async fn roles_of(db: &mut Db<'_>, user_id: i64) -> Result<Roles, StoreError> {
     let query = Query::select()

@@ -119,23 +119,24 @@ async fn an_edit_and_its_access_row_are_committed_together(app: TestApp) {
     let path = format!("/participants/{CASE}");
     let token = worker.get(&path).await.csrf();
     let details = format!("{path}/details");
-    let fields = |notes| {
+    let fields = |base, notes| {
         [
             ("csrf_token", token.as_str()),
             ("notes", notes),
-            ("base_notes", ""),
+            ("base_notes", base),
         ]
     };
     let before = audited_views(&app, user).await;
     worker
-        .post(&details, &fields("First note"))
+        .post(&details, &fields("", "First note"))
         .await
         .expect_status(303);
     assert_eq!(audited_views(&app, user).await, before + 1);
     let (refuse, allow) = refuse_audit_rows(&app);
     raw_sql(&app, refuse).await;
+    // Made on the saved note, so the edit would be written (not a conflict).
     worker
-        .post(&details, &fields("Second note"))
+        .post(&details, &fields("First note", "Second note"))
         .await
         .expect_status(500);
     raw_sql(&app, allow).await;

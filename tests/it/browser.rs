@@ -346,6 +346,10 @@ async fn two_people_on_one_case_see_each_others_saves_and_presence_without_losin
             ],
         )
         .await?;
+        let lines_before = kim
+            .find_all(Locator::Css("#case-timeline-lines > li"))
+            .await?
+            .len();
         alex.find(Locator::Id("pronouns"))
             .await?
             .send_keys("they/them")
@@ -380,8 +384,12 @@ async fn two_people_on_one_case_see_each_others_saves_and_presence_without_losin
             note, "Draft: call probation",
             "unsaved typing is never clobbered"
         );
-        let timeline = kim.find(Locator::Id("case-timeline")).await?.text().await?;
-        assert!(timeline.contains("Personal details updated"));
+        // The save's timeline line is added at the top of the lines Kim's page shows.
+        let lines = kim
+            .find_all(Locator::Css("#case-timeline-lines > li"))
+            .await?;
+        assert_eq!(lines.len(), lines_before + 1);
+        assert!(lines[0].text().await?.contains("Personal details updated"));
         screenshot(&kim, "case-live").await;
         Ok::<_, Box<dyn std::error::Error>>(())
     }

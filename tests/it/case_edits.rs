@@ -86,10 +86,12 @@ async fn a_saved_edit_reaches_another_viewer_live(app: TestApp) {
         personal.contains("name=\"csrf_token\" value=\"\""),
         "no session's token in a shared fragment"
     );
-    let timeline = event["body"]["fragments"]["case-timeline"]
+    // The edit's timeline line, for the top of the timeline the page shows.
+    let line = event["body"]["prepend"]["case-timeline-lines"]
         .as_str()
-        .expect("fragment");
-    assert!(timeline.contains("Personal details updated") && timeline.contains("Alex Worker"));
+        .expect("the new timeline line");
+    assert!(line.contains("Personal details updated") && line.contains("Alex Worker"));
+    assert_eq!(line.matches("<li").count(), 1, "{line}");
     assert_eq!(stored(&app).await.version, 2);
 }
 

@@ -263,17 +263,12 @@ async fn write_changes(
         if let SyncField::Identifier(kind) = &change.field {
             rows::set_identifier(tx, id, kind, change.new.as_deref()).await?;
         }
-        participants::insert_field_audit(
-            tx,
-            id,
-            &change.field.audit_name(),
-            change.old.as_deref(),
-            change.new.as_deref(),
-            None,
-            version,
-            now,
-        )
-        .await?;
+        let audit = participants::FieldAudit {
+            field: &change.field.audit_name(),
+            old: change.old.as_deref(),
+            new: change.new.as_deref(),
+        };
+        participants::insert_field_audit(tx, id, audit, None, version, now).await?;
         let lines = if change.field == SyncField::ActiveInFeed {
             let line = if change.new.as_deref() == Some("true") {
                 "Active again in the offender data"

@@ -200,21 +200,31 @@ pub fn personal_details(page: &PersonalDetails<'_>) -> Markup {
 pub fn timeline(lines: &[TimelineLine], older: Option<&str>) -> Markup {
     html! {
         div #case-timeline data-live-fragment {
-            (timeline_list(lines))
+            (timeline_list(lines, Some(TIMELINE_LINES_ID)))
             (older_link(older))
         }
     }
 }
 
-fn timeline_list(lines: &[TimelineLine]) -> Markup {
+/// The id of a case page's list of timeline lines, to which a live event adds a new line at
+/// the top.
+pub const TIMELINE_LINES_ID: &str = "case-timeline-lines";
+
+/// The list of lines; `id` on the case page's own (the one live events add to).
+fn timeline_list(lines: &[TimelineLine], id: Option<&str>) -> Markup {
     html! {
-        ol.timeline {
-            @for line in lines {
-                li.timeline__item {
-                    p.timeline__heading { strong { (line.kind) } " · " (line.when) " · " (line.who) }
-                    @for text in &line.lines { p { (text) } }
-                }
-            }
+        ol.timeline id=[id] {
+            @for line in lines { (timeline_item(line)) }
+        }
+    }
+}
+
+/// One timeline line (an item of a case's timeline list).
+pub fn timeline_item(line: &TimelineLine) -> Markup {
+    html! {
+        li.timeline__item {
+            p.timeline__heading { strong { (line.kind) } " · " (line.when) " · " (line.who) }
+            @for text in &line.lines { p { (text) } }
         }
     }
 }
@@ -245,7 +255,7 @@ pub fn older_timeline(page: &OlderTimeline<'_>) -> Markup {
         @if page.lines.is_empty() {
             p { "There are no older entries." }
         } @else {
-            (timeline_list(page.lines))
+            (timeline_list(page.lines, None))
         }
         (older_link(page.older))
         p { a href={ (case) "#case-timeline" } { "Back to the case" } }
