@@ -363,8 +363,8 @@ pub async fn save_details(
 ) -> Result<HttpResponse, HttpError> {
     let Protected { user, form } = form;
     let id = id.into_inner();
-    // Who may see the case is checked (and the look audited) by the edit itself, in its
-    // transaction; a refused form is shown by the case page, which checks the same.
+    // Who may see the case is checked (and the look audited) by the edit itself, with its
+    // write; a refused form is shown by the case page, which checks the same.
     let mut errors = FormErrors::new();
     let mut changes = Vec::new();
     for field in CaseField::ALL {

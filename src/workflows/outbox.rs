@@ -46,7 +46,7 @@ pub async fn drain(store: &Store, hub: &Hub) -> Result<usize, anyhow::Error> {
     let mut published = 0;
     loop {
         let now = OffsetDateTime::now_utc();
-        let rows = outbox::due(&mut store.db(), now, BATCH).await?;
+        let rows = outbox::due(store, now, BATCH).await?;
         if rows.is_empty() {
             return Ok(published);
         }
