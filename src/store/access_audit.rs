@@ -1,7 +1,8 @@
 //! The access audit (who opened, or was refused, which case and when), written in groups.
 //!
 //! Every case page view and every edit records one row, and the answer waits until that row is
-//! durable (an edit writes its row in its own transaction, [`insert_in`]) (a crash never loses the record of a page someone was shown). Written one commit per
+//! durable (a crash never loses the record of a page someone was shown; an edit writes its row
+//! with its other writes, `store::case_edits`). Written one commit per
 //! request, the commits queue behind each other: on SQLite every one takes the single write
 //! lock, on PostgreSQL every one waits for its own WAL flush. So each store has one writer: a
 //! request hands its row over and awaits the commit; rows handed over while a commit is under
@@ -14,7 +15,7 @@
 //! stops (its runtime shut down) leaves the next request to start another.
 
 use super::schema::ParticipantAccessAudit;
-use super::{Pool, StoreError, Tx};
+use super::{Pool, StoreError};
 use sea_query::{Expr, InsertStatement, Query};
 use std::sync::{Arc, Mutex};
 use time::OffsetDateTime;
@@ -142,13 +143,6 @@ pub async fn insert(pool: &Pool, rows: &[&Access]) -> Result<(), StoreError> {
         return Ok(());
     }
     pool.db().execute(&statement(rows)).await?;
-    Ok(())
-}
-
-/// Writes one row inside `tx`: a command that changes the case records the access in its own
-/// transaction, so the look and the change are committed (or not) together.
-pub async fn insert_in(tx: &mut Tx, access: &Access) -> Result<(), StoreError> {
-    tx.execute(&statement(&[access])).await?;
     Ok(())
 }
 

@@ -602,19 +602,8 @@ pub async fn editable(
     db.optional(&editable_query(id)).await
 }
 
-/// Writes fields if the case is still at `version`, bumping it; false when another writer got
-/// there first.
-pub async fn update_fields(
-    tx: &mut Tx,
-    id: &str,
-    version: i64,
-    values: &[(crate::domain::case_edit::CaseField, Option<String>)],
-    now: OffsetDateTime,
-) -> Result<bool, StoreError> {
-    Ok(tx.execute(&fields_update(id, version, values, now)).await? == 1)
-}
-
-/// The update of [`update_fields`].
+/// Writes fields if the case is still at `version`, bumping it (a statement matching no row when
+/// another writer got there first).
 pub(super) fn fields_update(
     id: &str,
     version: i64,
