@@ -460,16 +460,13 @@ pub struct TimelinePage {
 /// on SQLite a time is text, and a time taken from a link and bound again may not be spelt
 /// as the stored one, while the stored value always compares as the order sorts it.
 fn timeline_query(participant: &str, before: Option<i64>, limit: u64) -> SelectStatement {
+    // A line's id and what it was written with, but for the case it belongs to.
+    let written = TIMELINE_COLUMNS
+        .into_iter()
+        .filter(|c| !matches!(c, Timeline::ParticipantId));
     let mut query = Query::select()
-        .columns([
-            Timeline::Id,
-            Timeline::Kind,
-            Timeline::Line1,
-            Timeline::Line2,
-            Timeline::Line3,
-            Timeline::UserId,
-            Timeline::OccurredAt,
-        ])
+        .column(Timeline::Id)
+        .columns(written)
         .from(Timeline::Table)
         .and_where(Expr::col(Timeline::ParticipantId).eq(participant))
         .order_by(Timeline::OccurredAt, Order::Desc)
