@@ -20,8 +20,8 @@ use crate::format::display_time;
 use crate::live::case_view::personal_edit_event;
 use crate::live::topics::case_topic;
 use crate::store::case_edits::{self, EditWrite};
-use crate::store::participants;
-use crate::store::{users, Store};
+use crate::store::participants::{self, EditableRow};
+use crate::store::{users, Held, Store};
 use cats_views::pages::participants::TimelineLine;
 use time::OffsetDateTime;
 
@@ -70,15 +70,6 @@ pub async fn edit_fields(
         let current = participants::editable_visible(&mut db, id, (&scope, user.is_internal()))
             .await?
             .ok_or(CaseError::Forbidden)?;
-        let status = EnrolmentStatus::from_value(current.enrolment_status);
-        if !status.is_some_and(EnrolmentStatus::is_active) {
-            drop(db);
-            store.record_access(id, user.user_id, true, now).await?;
-            return Err(CaseError::invalid(
-                "case",
-                "This case is archived or dormant, so it cannot be changed",
-            ));
-        }
         let mut apply = Vec::new();
         let mut conflicts = Vec::new();
         for change in changes {
@@ -88,34 +79,27 @@ pub async fn edit_fields(
                 Decision::Conflict => conflicts.push(change.field),
             }
         }
-        if !conflicts.is_empty() {
-            let mut found = Vec::new();
-            for field in conflicts {
-                let last = participants::last_field_change(&mut db, id, field.name()).await?;
-                let by = match last {
-                    Some((Some(user_id), _)) => users::display_names(&mut db, &[user_id])
-                        .await?
-                        .remove(&user_id)
-                        .unwrap_or_else(|| "Someone".to_owned()),
-                    Some((None, _)) | None => "The offender data refresh".to_owned(),
-                };
-                found.push(Conflict {
-                    field,
-                    theirs: current.value(field).map(str::to_owned),
-                    by,
-                    at: last.map(|(_, at)| at),
-                });
-            }
-            drop(db);
-            store.record_access(id, user.user_id, true, now).await?;
-            return Ok(EditOutcome::Conflicts(found));
-        }
-        drop(db);
-        if apply.is_empty() {
-            store.record_access(id, user.user_id, true, now).await?;
-            return Ok(EditOutcome::Saved {
+        let status = EnrolmentStatus::from_value(current.enrolment_status);
+        let unwritten = if !status.is_some_and(EnrolmentStatus::is_active) {
+            Some(Err(CaseError::invalid(
+                "case",
+                "This case is archived or dormant, so it cannot be changed",
+            )))
+        } else if !conflicts.is_empty() {
+            let found = who_changed(&mut db, id, &current, conflicts).await?;
+            Some(Ok(EditOutcome::Conflicts(found)))
+        } else if apply.is_empty() {
+            Some(Ok(EditOutcome::Saved {
                 version: current.version,
-            });
+            }))
+        } else {
+            None
+        };
+        drop(db);
+        if let Some(outcome) = unwritten {
+            // Nothing to write: the look is audited on its own, as a page view's is.
+            store.record_access(id, user.user_id, true, now).await?;
+            return outcome;
         }
         let values: Vec<(CaseField, Option<String>)> =
             apply.iter().map(|c| (c.field, c.value.clone())).collect();
@@ -175,4 +159,31 @@ pub async fn edit_fields(
         "case",
         "The case is being changed by several people at once. Try again.",
     ))
+}
+
+/// The conflicts for `fields`: each one's value now, and who changed it last and when.
+async fn who_changed(
+    db: &mut Held,
+    id: &str,
+    current: &EditableRow,
+    fields: Vec<CaseField>,
+) -> Result<Vec<Conflict>, CaseError> {
+    let mut found = Vec::new();
+    for field in fields {
+        let last = participants::last_field_change(db, id, field.name()).await?;
+        let by = match last {
+            Some((Some(user_id), _)) => users::display_names(db, &[user_id])
+                .await?
+                .remove(&user_id)
+                .unwrap_or_else(|| "Someone".to_owned()),
+            Some((None, _)) | None => "The offender data refresh".to_owned(),
+        };
+        found.push(Conflict {
+            field,
+            theirs: current.value(field).map(str::to_owned),
+            by,
+            at: last.map(|(_, at)| at),
+        });
+    }
+    Ok(found)
 }

@@ -620,18 +620,6 @@ pub(super) fn fields_update(
     update
 }
 
-/// Records one field's change (old → new, who (none: the system), at which version).
-pub async fn insert_field_audit(
-    tx: &mut Tx,
-    id: &str,
-    change: FieldAudit<'_>,
-    user: Option<i64>,
-    version: i64,
-    now: OffsetDateTime,
-) -> Result<(), StoreError> {
-    insert_field_audits(tx, id, &[change], user, version, now).await
-}
-
 /// One field's change for the field audit.
 #[derive(Debug, Clone, Copy)]
 pub struct FieldAudit<'a> {

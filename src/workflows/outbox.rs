@@ -90,8 +90,8 @@ pub async fn drain(store: &Store, hub: &Hub) -> Result<usize, anyhow::Error> {
 /// instance with a `NOTIFY` of its own, signed with `instance` (the hub's id). Sending the
 /// `NOTIFY` after the commit instead of from inside the change's transaction keeps
 /// PostgreSQL's notify lock out of the commit: held there, it serialises every committing
-/// writer behind one flush. Wake-ups that arrive while
-/// one is being sent are folded into the next. Runs on every instance until aborted.
+/// writer behind one flush. Wake-ups that arrive while one is being sent are folded into the
+/// next. Runs on every instance until aborted.
 pub async fn relay(
     store: Store,
     wake: Arc<Notify>,

@@ -369,26 +369,30 @@ impl TestApp {
 
     /// The one text a query returns (an id, a name).
     pub async fn sql_text(&self, sql: &str) -> String {
-        match self.store.pool() {
-            cats::store::Pool::Postgres(pool) => sqlx::query_scalar::<_, String>(sql)
-                .fetch_one(pool)
-                .await
-                .expect("query"),
-            cats::store::Pool::Sqlite(pool) => sqlx::query_scalar::<_, String>(sql)
-                .fetch_one(pool)
-                .await
-                .expect("query"),
-        }
+        self.sql_scalar(sql).await
     }
 
     /// The one integer a query returns (a count, an id).
     pub async fn sql_one(&self, sql: &str) -> i64 {
+        self.sql_scalar(sql).await
+    }
+
+    /// The one value of type `T` a query returns, on either database.
+    async fn sql_scalar<T>(&self, sql: &str) -> T
+    where
+        T: for<'r> sqlx::Decode<'r, sqlx::Postgres>
+            + sqlx::Type<sqlx::Postgres>
+            + for<'r> sqlx::Decode<'r, sqlx::Sqlite>
+            + sqlx::Type<sqlx::Sqlite>
+            + Send
+            + Unpin,
+    {
         match self.store.pool() {
-            cats::store::Pool::Postgres(pool) => sqlx::query_scalar::<_, i64>(sql)
+            cats::store::Pool::Postgres(pool) => sqlx::query_scalar::<_, T>(sql)
                 .fetch_one(pool)
                 .await
                 .expect("query"),
-            cats::store::Pool::Sqlite(pool) => sqlx::query_scalar::<_, i64>(sql)
+            cats::store::Pool::Sqlite(pool) => sqlx::query_scalar::<_, T>(sql)
                 .fetch_one(pool)
                 .await
                 .expect("query"),

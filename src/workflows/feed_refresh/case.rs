@@ -268,7 +268,7 @@ async fn write_changes(
             old: change.old.as_deref(),
             new: change.new.as_deref(),
         };
-        participants::insert_field_audit(tx, id, audit, None, version, now).await?;
+        participants::insert_field_audits(tx, id, &[audit], None, version, now).await?;
         let lines = if change.field == SyncField::ActiveInFeed {
             let line = if change.new.as_deref() == Some("true") {
                 "Active again in the offender data"
