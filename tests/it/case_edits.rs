@@ -12,6 +12,7 @@ on_both_databases!(
     an_edit_to_a_field_someone_else_changed_is_a_conflict_shown_at_the_field,
     bad_values_are_refused_at_their_field_and_change_nothing,
     another_tenant_cannot_edit_the_case,
+    an_archived_case_refuses_edits_and_its_look_is_audited,
     published_events_are_deleted_after_a_day_and_undelivered_ones_kept,
 );
 
@@ -177,6 +178,32 @@ async fn bad_values_are_refused_at_their_field_and_change_nothing(app: TestApp) 
         )
         .await;
     no_token.expect_status(403);
+}
+
+async fn an_archived_case_refuses_edits_and_its_look_is_audited(app: TestApp) {
+    let (alex, _) = open_case(&app).await;
+    let page = alex.get(&format!("/participants/{CASE}")).await;
+    let archived = cats::domain::enrolment::EnrolmentStatus::Archived.value();
+    app.sql(&format!(
+        "UPDATE participants SET enrolment_status = {archived} WHERE id = '{CASE}'"
+    ))
+    .await;
+    let user = app.user_id("worker@provider-a.example").await;
+    let looks = format!(
+        "SELECT count(*) FROM participant_access_audit \
+         WHERE participant_id = '{CASE}' AND user_id = {user} AND allowed"
+    );
+    let before = app.sql_one(&looks).await;
+    let refused = save(&alex, &page, &[("notes", "Too late")]).await;
+    refused.expect_status(400);
+    assert!(
+        refused.body.contains("archived or dormant"),
+        "{}",
+        refused.body
+    );
+    let row = stored(&app).await;
+    assert_eq!((row.version, row.notes), (1, None), "nothing written");
+    assert_eq!(app.sql_one(&looks).await, before + 1, "the look is audited");
 }
 
 async fn another_tenant_cannot_edit_the_case(app: TestApp) {
