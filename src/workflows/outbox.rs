@@ -9,6 +9,7 @@
 use crate::store::{outbox, Store};
 use bytes::Bytes;
 use cats_actors::Hub;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use time::OffsetDateTime;
@@ -85,33 +86,70 @@ pub async fn drain(store: &Store, hub: &Hub) -> Result<usize, anyhow::Error> {
     }
 }
 
+/// Whether this instance's dispatcher is running: set while [`run`] runs, so the wake relay
+/// knows no other instance needs telling of this instance's commits.
+#[derive(Debug, Clone, Default)]
+pub struct DispatchingHere(Arc<AtomicBool>);
+
+impl DispatchingHere {
+    /// True while this instance's dispatcher runs.
+    pub fn get(&self) -> bool {
+        self.0.load(Ordering::Acquire)
+    }
+
+    /// Marks the dispatcher running until the guard is dropped (the task ends or is stopped).
+    fn hold(&self) -> impl Drop {
+        struct Running(Arc<AtomicBool>);
+        impl Drop for Running {
+            fn drop(&mut self) {
+                self.0.store(false, Ordering::Release);
+            }
+        }
+        self.0.store(true, Ordering::Release);
+        Running(self.0.clone())
+    }
+}
+
 /// Relays this instance's wake-ups (a change committed here: `wake`) to its dispatcher
-/// (`dispatch`, if it holds the lease) and, on PostgreSQL, to the dispatchers of every other
-/// instance with a `NOTIFY` of its own, signed with `instance` (the hub's id). Sending the
-/// `NOTIFY` after the commit instead of from inside the change's transaction keeps
-/// PostgreSQL's notify lock out of the commit: held there, it serialises every committing
-/// writer behind one flush. Wake-ups that arrive while one is being sent are folded into the
-/// next. Runs on every instance until aborted.
+/// (`dispatch`) and, on PostgreSQL when the dispatcher runs on another instance, to that
+/// instance with a `NOTIFY` of its own, signed with `instance` (the hub's id). There is one
+/// dispatcher however many instances run (it holds a lease), so while it runs here the
+/// `NOTIFY` would only wake listeners that ignore it: skipping it saves a round trip and a
+/// notification for every burst of commits. During a hand-over a wake may reach neither; the
+/// new holder drains at start and the poll catches the rest. Sending the `NOTIFY` after the
+/// commit instead of from inside the change's transaction keeps PostgreSQL's notify lock out
+/// of the commit: held there, it serialises every committing writer behind one flush.
+/// Wake-ups that arrive while one is being sent are folded into the next. Runs on every
+/// instance until aborted.
 pub async fn relay(
     store: Store,
     wake: Arc<Notify>,
     dispatch: Arc<Notify>,
-    postgres: bool,
-    instance: u64,
+    here: DispatchingHere,
+    instance: Option<u64>,
 ) {
     loop {
         wake.notified().await;
         dispatch.notify_one();
-        if postgres {
-            if let Err(error) = outbox::notify_all(&store, instance).await {
-                tracing::warn!(%error, "outbox: could not wake other instances; they will poll");
-            }
+        let Some(instance) = instance.filter(|_| !here.get()) else {
+            continue;
+        };
+        if let Err(error) = outbox::notify_all(&store, instance).await {
+            tracing::warn!(%error, "outbox: could not wake other instances; they will poll");
         }
     }
 }
 
-/// Runs the dispatcher until the task is stopped (the supervisor stops it when the lease goes).
-pub async fn run(store: Store, hub: Hub, wake: Arc<Notify>, postgres_url: Option<String>) {
+/// Runs the dispatcher until the task is stopped (the supervisor stops it when the lease goes),
+/// marking `here` while it runs.
+pub async fn run(
+    store: Store,
+    hub: Hub,
+    wake: Arc<Notify>,
+    here: DispatchingHere,
+    postgres_url: Option<String>,
+) {
+    let _running = here.hold();
     let mut listener = match postgres_url {
         Some(url) => match sqlx::postgres::PgListener::connect(&url).await {
             Ok(mut listener) => match listener.listen("cats_outbox").await {

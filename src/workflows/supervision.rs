@@ -70,14 +70,16 @@ pub fn start(
 ) -> Jobs {
     let mut supervisors = Vec::new();
     // Commits on this instance signal `outbox_wake`; the relay passes that on to this
-    // instance's dispatcher and, on PostgreSQL, to every other instance's.
+    // instance's dispatcher and, on PostgreSQL while the dispatcher runs elsewhere, to the
+    // other instances.
     let dispatch_wake = Arc::new(tokio::sync::Notify::new());
+    let here = super::outbox::DispatchingHere::default();
     let relay = tokio::spawn(super::outbox::relay(
         store.clone(),
         outbox_wake.clone(),
         dispatch_wake.clone(),
-        settings.database_kind().ok() == Some(DatabaseKind::Postgres),
-        hub.instance(),
+        here.clone(),
+        (settings.database_kind().ok() == Some(DatabaseKind::Postgres)).then(|| hub.instance()),
     ))
     .abort_handle();
     {
@@ -89,6 +91,7 @@ pub fn start(
                 store.clone(),
                 job_hub.clone(),
                 wake.clone(),
+                here.clone(),
                 postgres.clone(),
             ))
         });

@@ -288,6 +288,59 @@ async fn an_event_left_in_the_outbox_is_published_by_the_dispatcher() {
     assert_eq!(pending, 0, "marked published");
 }
 
+/// Two instances on PostgreSQL: one runs the outbox dispatcher (it holds the lease). An edit on
+/// the other must wake it with a `NOTIFY`; an edit on the dispatcher's own instance wakes it in
+/// process and notifies nobody.
+#[tokio::test]
+async fn only_an_instance_without_the_dispatcher_notifies_the_others() {
+    let Some(apps) = TestApp::spawn_cluster(Backend::Postgres, 2, &[]).await else {
+        return;
+    };
+    let workers = [
+        apps[0].worker_with_case().await,
+        apps[1].signed_in("worker@provider-a.example").await,
+    ];
+    let mut listener = sqlx::postgres::PgListener::connect(apps[0].database_url())
+        .await
+        .expect("listener");
+    listener.listen("cats_outbox").await.expect("listen");
+    let mut notified_by = Vec::new();
+    for (n, (app, alex)) in apps.iter().zip(&workers).enumerate() {
+        let page = alex.get(&format!("/participants/{CASE}")).await;
+        save(alex, &page, &[("notes", &format!("Saved on instance {n}"))])
+            .await
+            .expect_status(303);
+        let mut pending = u64::MAX;
+        for _ in 0..60 {
+            pending = cats::store::outbox::pending(&mut app.store.db())
+                .await
+                .expect("count");
+            if pending == 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert_eq!(pending, 0, "the edit on instance {n} was published");
+        let mut heard = Vec::new();
+        while let Ok(Ok(notification)) =
+            tokio::time::timeout(std::time::Duration::from_millis(500), listener.recv()).await
+        {
+            heard.push(notification.payload().to_owned());
+        }
+        notified_by.push(heard);
+    }
+    let ids: Vec<String> = apps
+        .iter()
+        .map(|app| app.hub.instance().to_string())
+        .collect();
+    let expected = match (&notified_by[0][..], &notified_by[1][..]) {
+        ([], [_, ..]) => vec![vec![], vec![ids[1].clone()]],
+        ([_, ..], []) => vec![vec![ids[0].clone()], vec![]],
+        _ => panic!("exactly one instance should notify, heard {notified_by:?}"),
+    };
+    assert_eq!(notified_by, expected);
+}
+
 async fn published_events_are_deleted_after_a_day_and_undelivered_ones_kept(app: TestApp) {
     // Written straight to the table, with times far from now so the running dispatcher
     // leaves them alone: one published long ago, one published "later", one never delivered.

@@ -238,6 +238,11 @@ impl TestApp {
         }
     }
 
+    /// The URL of this server's database.
+    pub fn database_url(&self) -> &str {
+        &self._database.url
+    }
+
     /// Stops this server gracefully (as an instance being shut down).
     pub async fn stop(&self) {
         self.handle.stop(true).await;
