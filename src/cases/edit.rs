@@ -95,8 +95,8 @@ pub async fn edit_fields(
         } else {
             None
         };
-        drop(db);
         if let Some(outcome) = unwritten {
+            drop(db);
             // Nothing to write: the look is audited on its own, as a page view's is.
             store.record_access(id, user.user_id, true, now).await?;
             return outcome;
@@ -146,7 +146,7 @@ pub async fn edit_fields(
             event: (&case_topic(id), &event),
             now,
         };
-        if !case_edits::write(store, &write).await? {
+        if !case_edits::write(store, db, &write).await? {
             // Another writer moved the version between our read and write: start again
             // against their values.
             continue;

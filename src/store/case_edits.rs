@@ -15,7 +15,7 @@ use super::participants::{self, FieldAudit};
 use super::schema::{
     Outbox, ParticipantAccessAudit, ParticipantFieldAudit, Participants, Timeline,
 };
-use super::{outbox, Store, StoreError};
+use super::{outbox, Held, Store, StoreError};
 use crate::domain::case_edit::CaseField;
 use crate::settings::DatabaseKind;
 use sea_query::{
@@ -45,13 +45,24 @@ pub struct EditWrite<'a> {
 }
 
 /// Writes the edit; false (nothing written) when another writer moved the case's version first.
-pub async fn write(store: &Store, edit: &EditWrite<'_>) -> Result<bool, StoreError> {
+///
+/// `read` is the connection the edit was decided on. On PostgreSQL the statement runs on it:
+/// every connection given back to the pool is checked with a round trip of its own first, so
+/// taking a second one would cost the edit a third round trip. On SQLite it is given back
+/// before the write transaction is opened, so edits waiting for the writer never hold
+/// connections the others need.
+pub async fn write(
+    store: &Store,
+    mut read: Held,
+    edit: &EditWrite<'_>,
+) -> Result<bool, StoreError> {
     match store.kind() {
         DatabaseKind::Postgres => {
-            let (written,): (i64,) = store.db().fetch_one(&one_statement(edit)).await?;
+            let (written,): (i64,) = read.fetch_one(&one_statement(edit)).await?;
             Ok(written == 1)
         }
         DatabaseKind::Sqlite => {
+            drop(read);
             let mut tx = store.begin().await?;
             if tx.execute(&update(edit)).await? != 1 {
                 return Ok(false);

@@ -196,10 +196,11 @@ impl Db<'_> {
     query_methods!();
 }
 
-/// One pooled connection held for several reads in a row (a page's reads): taken from the pool
-/// once, so the pool's check of a connection before it hands it out (a round trip on
-/// PostgreSQL) is paid once, not once per statement. Back to the pool when dropped; hold it
-/// only while reading, never while waiting for something that itself needs a connection.
+/// One pooled connection held for several statements in a row (a page's reads, an edit's read
+/// and write): taken from the pool once, so the check sqlx makes of every connection given
+/// back to the pool (a round trip on PostgreSQL, whatever the pool's options) is paid once, not
+/// once per statement. Back to the pool when dropped; never hold it while waiting for
+/// something that itself needs a connection.
 pub struct Held(HeldConn);
 
 enum HeldConn {
