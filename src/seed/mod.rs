@@ -11,7 +11,7 @@ use crate::store::{Pool, Store, StoreError};
 pub async fn run_sql_file(store: &Store, sql: &str) -> Result<(), StoreError> {
     use sqlx::Executor;
     match store.pool() {
-        Pool::Postgres(pool) => {
+        Pool::Postgres(pool, _) => {
             let mut tx = pool.begin().await?;
             tx.execute(sql).await?;
             tx.commit().await?;

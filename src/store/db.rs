@@ -8,6 +8,9 @@ use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnection, PgPool, PgRow};
 use sqlx::sqlite::{SqliteConnection, SqlitePool, SqliteRow};
 use sqlx::{FromRow, Postgres, Sqlite, Transaction};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use super::StoreError;
 
@@ -23,10 +26,157 @@ impl<T> Statement for T where T: QueryStatementWriter + SqlxBinder {}
 /// The connection pool of whichever backend the URL named.
 #[derive(Clone, Debug)]
 pub enum Pool {
-    /// PostgreSQL.
-    Postgres(PgPool),
+    /// PostgreSQL, with the connections kept warm for single statements and held reads.
+    Postgres(PgPool, Arc<Warm>),
     /// SQLite.
     Sqlite(SqlitePool),
+}
+
+/// How long a connection may wait in [`Warm`] and still be handed out without a check.
+const WARM_FOR: Duration = Duration::from_secs(1);
+
+/// PostgreSQL connections given back by single statements ([`Db`]) and held reads ([`Held`])
+/// after a statement that succeeded, kept for the next of them instead of going back to
+/// sqlx's pool. sqlx checks every connection given back to its pool with a round trip (a ping,
+/// whatever the pool's options: `PoolConnection::return_to_pool`), so each use of a pooled
+/// connection cost two round trips; in a profile of `cats-bench edits` the pings were a
+/// seventh of the server's time. A connection just used successfully needs no check: one
+/// kept here longer than [`WARM_FOR`] goes back through sqlx's pool, and its check, instead.
+///
+/// At most half the pool waits here, so code that takes connections from sqlx's pool
+/// directly (transactions, listeners' set-up, migrations) always finds the rest; a
+/// transaction that finds the pool empty first gives one of these back (see [`Pool::begin`]).
+#[derive(Debug)]
+pub struct Warm {
+    idle: Mutex<Vec<(PoolConnection<Postgres>, Instant)>>,
+    /// Signalled when a connection is kept: statements waiting for one from the pool take it.
+    kept: tokio::sync::Notify,
+    most: usize,
+    closed: AtomicBool,
+}
+
+impl Warm {
+    /// A stash for a pool of `max_connections`.
+    pub fn new(max_connections: u32) -> Self {
+        Self {
+            idle: Mutex::new(Vec::new()),
+            kept: tokio::sync::Notify::new(),
+            most: (max_connections / 2) as usize,
+            closed: AtomicBool::new(false),
+        }
+    }
+
+    /// How many connections wait here.
+    pub fn waiting(&self) -> usize {
+        self.idle.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    /// The connection given back last, if it is still warm. Colder ones go back to the pool.
+    fn take(&self) -> Option<PoolConnection<Postgres>> {
+        let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+        let (conn, since) = idle.pop()?;
+        if since.elapsed() < WARM_FOR {
+            return Some(conn);
+        }
+        // The newest is cold, so every one is: all go back through sqlx's check.
+        idle.clear();
+        None
+    }
+
+    /// Keeps a connection for the next statement, or gives it back to the pool when enough wait.
+    fn put(&self, conn: PoolConnection<Postgres>) {
+        if self.closed.load(Ordering::Acquire) {
+            return;
+        }
+        let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+        idle.retain(|(_, since)| since.elapsed() < WARM_FOR);
+        if idle.len() < self.most {
+            idle.push((conn, Instant::now()));
+            drop(idle);
+            self.kept.notify_one();
+        }
+    }
+
+    /// Gives one waiting connection back to the pool.
+    fn give_back_one(&self) {
+        let oldest = {
+            let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+            (!idle.is_empty()).then(|| idle.remove(0))
+        };
+        drop(oldest);
+    }
+
+    /// Gives every waiting connection back and keeps none from now on (the pool is closing).
+    pub fn close(&self) {
+        self.closed.store(true, Ordering::Release);
+        let idle = std::mem::take(&mut *self.idle.lock().unwrap_or_else(|e| e.into_inner()));
+        drop(idle);
+    }
+}
+
+impl Drop for Warm {
+    fn drop(&mut self) {
+        // Giving a connection back to sqlx's pool spawns a task; with no runtime left (the
+        // process is ending) the connections are closed here instead.
+        let idle = std::mem::take(self.idle.get_mut().unwrap_or_else(|e| e.into_inner()));
+        if tokio::runtime::Handle::try_current().is_err() {
+            for (conn, _) in idle {
+                drop(conn.detach());
+            }
+        }
+    }
+}
+
+/// A PostgreSQL connection out of [`Warm`] or the pool. Dropped after a statement that
+/// succeeded it waits in [`Warm`]; otherwise (an error, or a statement cut off half-way) it
+/// goes back through sqlx's pool, whose check flushes or closes it.
+struct WarmConn {
+    conn: Option<PoolConnection<Postgres>>,
+    home: Arc<Warm>,
+    clean: bool,
+}
+
+impl WarmConn {
+    /// A warm connection, or the first to come: one kept warm while this waits, or one from
+    /// the pool. A statement waiting on the pool alone would wait behind every later statement
+    /// that found a connection kept warm, since those never reach the pool's queue.
+    async fn take(pool: &PgPool, home: &Arc<Warm>) -> Result<Self, StoreError> {
+        let conn = loop {
+            if let Some(conn) = home.take() {
+                break conn;
+            }
+            let kept = home.kept.notified();
+            tokio::pin!(kept);
+            kept.as_mut().enable();
+            if let Some(conn) = home.take() {
+                break conn;
+            }
+            tokio::select! {
+                conn = pool.acquire() => break conn?,
+                () = kept => {}
+            }
+        };
+        Ok(Self {
+            conn: Some(conn),
+            home: home.clone(),
+            clean: false,
+        })
+    }
+
+    fn conn(&mut self) -> &mut PgConnection {
+        self.clean = false;
+        self.conn.as_mut().expect("present until dropped")
+    }
+}
+
+impl Drop for WarmConn {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            if self.clean {
+                self.home.put(conn);
+            }
+        }
+    }
 }
 
 /// One open transaction.
@@ -43,9 +193,10 @@ enum Conn<'c> {
     Sqlite(&'c mut SqliteConnection),
 }
 
-/// A connection for one query: taken from the pool, or borrowed from a transaction.
+/// A connection for one query: taken from the pool, held, or borrowed from a transaction.
 enum Handle<'c> {
-    PostgresPooled(PoolConnection<Postgres>),
+    PostgresPooled(WarmConn),
+    PostgresHeld(&'c mut WarmConn),
     SqlitePooled(PoolConnection<Sqlite>),
     Postgres(&'c mut PgConnection),
     Sqlite(&'c mut SqliteConnection),
@@ -54,10 +205,20 @@ enum Handle<'c> {
 impl Handle<'_> {
     fn conn(&mut self) -> Conn<'_> {
         match self {
-            Handle::PostgresPooled(c) => Conn::Postgres(c),
+            Handle::PostgresPooled(c) => Conn::Postgres(c.conn()),
+            Handle::PostgresHeld(c) => Conn::Postgres(c.conn()),
             Handle::SqlitePooled(c) => Conn::Sqlite(c),
             Handle::Postgres(c) => Conn::Postgres(c),
             Handle::Sqlite(c) => Conn::Sqlite(c),
+        }
+    }
+
+    /// Records how the statement ended: a warm connection is kept only after a success.
+    fn settle<T>(mut self, result: &Result<T, StoreError>) {
+        match &mut self {
+            Handle::PostgresPooled(c) => c.clean = result.is_ok(),
+            Handle::PostgresHeld(c) => c.clean = result.is_ok(),
+            _ => {}
         }
     }
 }
@@ -125,7 +286,10 @@ macro_rules! query_methods {
             &mut self,
             stmt: &impl Statement,
         ) -> Result<Vec<T>, StoreError> {
-            self.handle().await?.conn().fetch_all(stmt).await
+            let mut handle = self.handle().await?;
+            let result = handle.conn().fetch_all(stmt).await;
+            handle.settle(&result);
+            result
         }
 
         /// The first row, if any.
@@ -133,7 +297,10 @@ macro_rules! query_methods {
             &mut self,
             stmt: &impl Statement,
         ) -> Result<Option<T>, StoreError> {
-            self.handle().await?.conn().fetch_optional(stmt).await
+            let mut handle = self.handle().await?;
+            let result = handle.conn().fetch_optional(stmt).await;
+            handle.settle(&result);
+            result
         }
 
         /// Exactly one row; `StoreError::NotFound` when there is none.
@@ -143,7 +310,10 @@ macro_rules! query_methods {
 
         /// Runs a statement and returns the number of rows it affected.
         pub async fn execute(&mut self, stmt: &impl Statement) -> Result<u64, StoreError> {
-            self.handle().await?.conn().execute(stmt).await
+            let mut handle = self.handle().await?;
+            let result = handle.conn().execute(stmt).await;
+            handle.settle(&result);
+            result
         }
     };
 }
@@ -188,7 +358,7 @@ pub struct Db<'p>(&'p Pool);
 impl Db<'_> {
     async fn handle(&mut self) -> Result<Handle<'static>, StoreError> {
         Ok(match self.0 {
-            Pool::Postgres(pool) => Handle::PostgresPooled(pool.acquire().await?),
+            Pool::Postgres(pool, warm) => Handle::PostgresPooled(WarmConn::take(pool, warm).await?),
             Pool::Sqlite(pool) => Handle::SqlitePooled(pool.acquire().await?),
         })
     }
@@ -204,14 +374,14 @@ impl Db<'_> {
 pub struct Held(HeldConn);
 
 enum HeldConn {
-    Postgres(PoolConnection<Postgres>),
+    Postgres(WarmConn),
     Sqlite(PoolConnection<Sqlite>),
 }
 
 impl Held {
     async fn handle(&mut self) -> Result<Handle<'_>, StoreError> {
         Ok(match &mut self.0 {
-            HeldConn::Postgres(c) => Handle::Postgres(c),
+            HeldConn::Postgres(c) => Handle::PostgresHeld(c),
             HeldConn::Sqlite(c) => Handle::Sqlite(c),
         })
     }
@@ -248,7 +418,7 @@ impl Pool {
     /// A connection held for several reads (see [`Held`]).
     pub async fn held(&self) -> Result<Held, StoreError> {
         Ok(Held(match self {
-            Pool::Postgres(pool) => HeldConn::Postgres(pool.acquire().await?),
+            Pool::Postgres(pool, warm) => HeldConn::Postgres(WarmConn::take(pool, warm).await?),
             Pool::Sqlite(pool) => HeldConn::Sqlite(pool.acquire().await?),
         }))
     }
@@ -262,11 +432,20 @@ impl Pool {
     /// exists, and a caller dropped in between left the connection in the pool inside a
     /// transaction (on SQLite, holding the write lock for good). Completed, the orphaned
     /// transaction is dropped, which rolls it back.
+    ///
+    /// On PostgreSQL, when the pool has no idle connection, one kept warm for single
+    /// statements ([`Warm`]) is given back to it first, so transactions never wait on
+    /// connections that sit unused.
     pub async fn begin(&self) -> Result<Tx, StoreError> {
         let pool = self.clone();
         let begin = tokio::spawn(async move {
             Ok::<_, StoreError>(match pool {
-                Pool::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+                Pool::Postgres(pool, warm) => {
+                    if pool.num_idle() == 0 {
+                        warm.give_back_one();
+                    }
+                    Tx::Postgres(pool.begin().await?)
+                }
                 Pool::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
             })
         });

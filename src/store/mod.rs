@@ -106,7 +106,7 @@ impl Store {
                     .connect(url)
                     .await
                     .map_err(|e| StoreError::Connect(e.to_string()))?;
-                Pool::Postgres(pool)
+                Pool::Postgres(pool, std::sync::Arc::new(db::Warm::new(max_connections)))
             }
             DatabaseKind::Sqlite => {
                 let options = SqliteConnectOptions::from_str(url)
@@ -144,7 +144,7 @@ impl Store {
     /// Which backend this store runs on.
     pub fn kind(&self) -> DatabaseKind {
         match self.pool {
-            Pool::Postgres(_) => DatabaseKind::Postgres,
+            Pool::Postgres(..) => DatabaseKind::Postgres,
             Pool::Sqlite(_) => DatabaseKind::Sqlite,
         }
     }
@@ -195,7 +195,7 @@ impl Store {
     /// Applies every pending migration of this backend.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         match &self.pool {
-            Pool::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+            Pool::Postgres(pool, _) => POSTGRES_MIGRATIONS.run(pool).await?,
             Pool::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
         }
         Ok(())
@@ -204,7 +204,7 @@ impl Store {
     /// Removes every table this application owns (the migrations' record included).
     pub async fn drop_all(&self) -> Result<(), StoreError> {
         match &self.pool {
-            Pool::Postgres(pool) => {
+            Pool::Postgres(pool, _) => {
                 sqlx::query("DROP SCHEMA public CASCADE")
                     .execute(pool)
                     .await?;
@@ -237,7 +237,7 @@ impl Store {
     /// A trivial query, for the readiness check.
     pub async fn ping(&self) -> Result<(), StoreError> {
         match &self.pool {
-            Pool::Postgres(pool) => {
+            Pool::Postgres(pool, _) => {
                 sqlx::query("SELECT 1").execute(pool).await?;
             }
             Pool::Sqlite(pool) => {
@@ -247,10 +247,10 @@ impl Store {
         Ok(())
     }
 
-    /// Connections open and idle, for `/metrics`.
+    /// Connections open and idle (in the pool or kept warm), for `/metrics`.
     pub fn pool_stats(&self) -> (u32, usize) {
         match &self.pool {
-            Pool::Postgres(pool) => (pool.size(), pool.num_idle()),
+            Pool::Postgres(pool, warm) => (pool.size(), pool.num_idle() + warm.waiting()),
             Pool::Sqlite(pool) => (pool.size(), pool.num_idle()),
         }
     }
@@ -258,7 +258,10 @@ impl Store {
     /// Closes every connection.
     pub async fn close(&self) {
         match &self.pool {
-            Pool::Postgres(pool) => pool.close().await,
+            Pool::Postgres(pool, warm) => {
+                warm.close();
+                pool.close().await
+            }
             Pool::Sqlite(pool) => pool.close().await,
         }
     }

@@ -74,7 +74,7 @@ pub async fn notify_in(tx: &mut Tx) -> Result<(), StoreError> {
 /// lasts to the end of the statement's own transaction, which is when the commit reads it); a
 /// lost wake is caught by the dispatcher's poll.
 pub async fn notify_all(store: &Store, from: u64) -> Result<(), StoreError> {
-    if let super::Pool::Postgres(pool) = store.pool() {
+    if let super::Pool::Postgres(pool, _) = store.pool() {
         sqlx::query(
             "SELECT set_config('synchronous_commit', 'off', true), pg_notify('cats_outbox', $1)",
         )

@@ -24,7 +24,7 @@ async fn worker_and_id(app: &TestApp) -> (crate::support::Client, i64) {
 /// Runs SQL as written (a trigger body holds semicolons).
 async fn raw_sql(app: &TestApp, sql: &str) {
     match app.store.pool() {
-        cats::store::Pool::Postgres(pool) => {
+        cats::store::Pool::Postgres(pool, _) => {
             sqlx::raw_sql(sql).execute(pool).await.expect("sql runs");
         }
         cats::store::Pool::Sqlite(pool) => {

@@ -11,6 +11,7 @@ mod browser_queues;
 mod case_edits;
 mod case_page;
 mod cli;
+mod connections;
 mod enrolment;
 #[macro_use]
 mod feed_refresh;

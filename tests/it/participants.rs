@@ -199,7 +199,7 @@ async fn another_tenants_case_is_refused_and_the_attempt_is_audited(app: TestApp
         .expect_status(200);
     let refused = app.user_id("worker@provider-b.example").await;
     let audit: Vec<(bool,)> = match app.store.pool() {
-        cats::store::Pool::Postgres(pool) => sqlx::query_as(&format!(
+        cats::store::Pool::Postgres(pool, _) => sqlx::query_as(&format!(
             "SELECT allowed FROM participant_access_audit WHERE participant_id = '1CATS0001' AND user_id = {refused}"
         ))
         .fetch_all(pool)

@@ -166,7 +166,7 @@ async fn both_dialects_end_with_the_same_schema() {
     let lite_store = Store::connect(&sqlite.url, 2).await.expect("sqlite");
     pg_store.migrate().await.expect("pg migrations");
     lite_store.migrate().await.expect("sqlite migrations");
-    let (Pool::Postgres(pg), Pool::Sqlite(lite)) = (pg_store.pool(), lite_store.pool()) else {
+    let (Pool::Postgres(pg, _), Pool::Sqlite(lite)) = (pg_store.pool(), lite_store.pool()) else {
         panic!("backends");
     };
     let pg_schema = postgres_schema(pg).await;

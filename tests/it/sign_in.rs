@@ -256,7 +256,7 @@ async fn session_id_rotates_at_sign_in(app: TestApp) {
     assert_ne!(first, second, "a new session has a new token");
     let id = app.user_id("worker@provider-a.example").await;
     let live: Vec<(String,)> = match app.store.pool() {
-        cats::store::Pool::Postgres(pool) => sqlx::query_as(&format!(
+        cats::store::Pool::Postgres(pool, _) => sqlx::query_as(&format!(
             "SELECT id FROM sessions WHERE user_id = {id} AND revoked_at IS NULL"
         ))
         .fetch_all(pool)

@@ -393,7 +393,7 @@ impl TestApp {
             + Unpin,
     {
         match self.store.pool() {
-            cats::store::Pool::Postgres(pool) => sqlx::query_scalar::<_, T>(sql)
+            cats::store::Pool::Postgres(pool, _) => sqlx::query_scalar::<_, T>(sql)
                 .fetch_one(pool)
                 .await
                 .expect("query"),
