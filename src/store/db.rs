@@ -109,8 +109,7 @@ impl Warm {
     /// Gives every waiting connection back and keeps none from now on (the pool is closing).
     pub fn close(&self) {
         self.closed.store(true, Ordering::Release);
-        let idle = std::mem::take(&mut *self.idle.lock().unwrap_or_else(|e| e.into_inner()));
-        drop(idle);
+        self.idle.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 }
 
@@ -415,7 +414,7 @@ impl Pool {
         Db(self)
     }
 
-    /// A connection held for several reads (see [`Held`]).
+    /// A connection held for several statements in a row (see [`Held`]).
     pub async fn held(&self) -> Result<Held, StoreError> {
         Ok(Held(match self {
             Pool::Postgres(pool, warm) => HeldConn::Postgres(WarmConn::take(pool, warm).await?),

@@ -182,7 +182,7 @@ impl Store {
         self.pool.db()
     }
 
-    /// A connection held for several reads in a row (see [`Held`]).
+    /// A connection held for several statements in a row (see [`Held`]).
     pub async fn held(&self) -> Result<Held, StoreError> {
         self.pool.held().await
     }
