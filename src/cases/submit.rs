@@ -7,7 +7,7 @@ use crate::accounts::Principal;
 use crate::domain::enrolment::reasons::check_text;
 use crate::live::case_view;
 use crate::store::qa::{self, queue, NewEntry};
-use crate::store::{assessments, participants, Store};
+use crate::store::{assessments, Store};
 use time::OffsetDateTime;
 
 /// Submits the case to provider QA, with the justification typed (needed with one red).
@@ -69,21 +69,19 @@ pub async fn submit_to_provider(
         now,
     )
     .await?;
-    participants::insert_timeline(
-        &mut tx,
+    // The queues' event goes out with the case's, in the same commit.
+    crate::live::queues::publish_queues_in(&mut tx, now).await?;
+    super::finish(
+        tx,
         id,
+        user.user_id,
         "Enrolment",
         [
             Some("Submitted to provider QA"),
             Some("Status: Submitted to Provider"),
             None,
         ],
-        Some(user.user_id),
         now,
     )
-    .await?;
-    case_view::publish_in(&mut tx, id, now).await?;
-    crate::live::queues::publish_queues_in(&mut tx, now).await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }
