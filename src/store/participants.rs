@@ -600,7 +600,8 @@ pub async fn editable(
 }
 
 /// Writes fields if the case is still at `version`, bumping it (a statement matching no row when
-/// another writer got there first).
+/// another writer got there first). It moves the page stamp itself, which spares the stamp's
+/// row trigger (a PL/pgSQL call on PostgreSQL, a second update on SQLite).
 pub(super) fn fields_update(
     id: &str,
     version: i64,
@@ -611,6 +612,10 @@ pub(super) fn fields_update(
         .table(Participants::Table)
         .value(Participants::Version, version + 1)
         .value(Participants::UpdatedAt, now)
+        .value(
+            Participants::PageStamp,
+            Expr::col(Participants::PageStamp).add(1),
+        )
         .and_where(Expr::col(Participants::Id).eq(id))
         .and_where(Expr::col(Participants::Version).eq(version))
         .to_owned();

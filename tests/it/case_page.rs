@@ -68,6 +68,19 @@ async fn every_table_the_case_page_shows_moves_the_stamp(app: TestApp) {
             "{table}: a change moves the stamp ({before} → {after})"
         );
     }
+    // A writer may move the stamp itself, as an edit does: it then moves once, not twice.
+    let stamp = "SELECT page_stamp FROM participants WHERE id = (SELECT min(id) FROM participants)";
+    let before = app.sql_one(stamp).await;
+    app.sql(
+        "UPDATE participants SET notes = notes, page_stamp = page_stamp + 1 \
+         WHERE id = (SELECT min(id) FROM participants)",
+    )
+    .await;
+    assert_eq!(
+        app.sql_one(stamp).await,
+        before + 1,
+        "moved by the writer alone"
+    );
 }
 
 async fn a_change_made_in_the_database_alone_shows_on_the_next_view(app: TestApp) {
