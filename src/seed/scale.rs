@@ -51,24 +51,36 @@ fn risk_review(n: u32, today: Date) -> (Option<Date>, Option<&'static str>) {
     (today.checked_add(Duration::days(offset)), Some(reason))
 }
 
+/// The demo support workers who own the synthetic cases: case `n` goes to `OWNERS[n % 4]`,
+/// on either database, so a benchmark meets the same cases on both.
+pub const OWNERS: [&str; 4] = [
+    "worker@provider-a.example",
+    "colleague@provider-a.example",
+    "worker2@provider-a.example",
+    "worker@provider-b.example",
+];
+
 /// Adds `count` synthetic participants owned by the demo support workers.
 pub async fn load(store: &Store, count: u32) -> Result<u32, anyhow::Error> {
     let mut db = store.db();
     let owners_query = Query::select()
-        .columns([Users::Id, Users::TenantId, Users::DisplayName])
+        .columns([Users::Email, Users::Id, Users::TenantId, Users::DisplayName])
         .from(Users::Table)
-        .and_where(Expr::col(Users::Email).is_in([
-            "worker@provider-a.example",
-            "colleague@provider-a.example",
-            "worker2@provider-a.example",
-            "worker@provider-b.example",
-        ]))
+        .and_where(Expr::col(Users::Email).is_in(OWNERS))
         .to_owned();
-    let owners: Vec<(i64, String, String)> = db.fetch_all(&owners_query).await?;
-    anyhow::ensure!(
-        !owners.is_empty(),
-        "load the demo data first (`cats db seed --demo`)"
-    );
+    let mut found: HashMap<String, (i64, String, String)> = db
+        .fetch_all::<(String, i64, String, String)>(&owners_query)
+        .await?
+        .into_iter()
+        .map(|(email, id, tenant, name)| (email, (id, tenant, name)))
+        .collect();
+    // In `OWNERS`' order, not the order the database returned them in: that differs between
+    // SQLite and PostgreSQL, and gave the same case different owners on each.
+    let owners: Vec<(i64, String, String)> = OWNERS
+        .iter()
+        .map(|email| found.remove(*email))
+        .collect::<Option<_>>()
+        .ok_or_else(|| anyhow::anyhow!("load the demo data first (`cats db seed --demo`)"))?;
     let mappings: HashMap<(String, String), i64> = org::location_mappings(&mut db)
         .await?
         .into_iter()

@@ -19,6 +19,17 @@ async fn synthetic_cases_carry_their_history_and_scored_assessments(app: TestApp
         .map(|n| format!("'{}'", generated(n).record.upci))
         .collect();
     let synthetic = format!("p.id IN ({})", ids.join(", "));
+    // Each case has the same owner on either database.
+    for n in 0..8 {
+        let owner = app
+            .sql_text(&format!(
+                "SELECT u.email FROM participants p JOIN users u ON u.id = p.owner_id \
+                 WHERE p.id = '{}'",
+                generated(n).record.upci
+            ))
+            .await;
+        assert_eq!(owner, cats::seed::scale::OWNERS[n as usize % 4], "case {n}");
+    }
     let lines = "(SELECT count(*) FROM timeline t WHERE t.participant_id = p.id)";
     let assessed = "p.current_location_id >= 1";
     for (status, expected) in [
