@@ -4,7 +4,7 @@
 //! the connections kept warm.
 
 use crate::support::{Backend, TestDatabase};
-use cats::store::Store;
+use cats::store::{Exec, Store};
 use sea_query::{Expr, Query};
 use std::time::Duration;
 
@@ -20,13 +20,11 @@ fn select(sql: &str) -> sea_query::SelectStatement {
     Query::select().expr(Expr::cust(sql.to_owned())).to_owned()
 }
 
-async fn backend_pid(store: &Store) -> i32 {
-    let (pid,): (i32,) = store
-        .db()
-        .fetch_one(&select("pg_backend_pid()"))
-        .await
-        .expect("pid");
-    pid
+/// The backend serving `q`'s next statement: a single statement (`store.db()`) or a held
+/// connection.
+async fn backend_pid(q: &mut impl Exec) -> i32 {
+    let pid: Option<(i32,)> = q.optional(&select("pg_backend_pid()")).await.expect("pid");
+    pid.expect("one row").0
 }
 
 #[tokio::test]
@@ -34,18 +32,19 @@ async fn a_connection_is_used_again_at_once_after_a_statement_that_succeeded() {
     let Some((store, _database)) = store(4).await else {
         return;
     };
-    let first = backend_pid(&store).await;
+    let first = backend_pid(&mut store.db()).await;
     for _ in 0..5 {
-        assert_eq!(backend_pid(&store).await, first, "single statements");
+        assert_eq!(
+            backend_pid(&mut store.db()).await,
+            first,
+            "single statements"
+        );
     }
     let mut held = store.held().await.expect("held");
-    let (pid,): (i32,) = held
-        .fetch_one(&select("pg_backend_pid()"))
-        .await
-        .expect("pid");
+    let pid = backend_pid(&mut held).await;
     assert_eq!(pid, first, "a held connection comes from the warm ones too");
     drop(held);
-    assert_eq!(backend_pid(&store).await, first);
+    assert_eq!(backend_pid(&mut store.db()).await, first);
     store.close().await;
 }
 
@@ -91,11 +90,8 @@ async fn a_transaction_is_not_kept_waiting_by_warm_connections() {
         return;
     };
     let mut held = store.held().await.expect("held");
-    let (held_pid,): (i32,) = held
-        .fetch_one(&select("pg_backend_pid()"))
-        .await
-        .expect("held");
-    let warm = tokio::time::timeout(Duration::from_secs(3), backend_pid(&store))
+    let held_pid = backend_pid(&mut held).await;
+    let warm = tokio::time::timeout(Duration::from_secs(3), backend_pid(&mut store.db()))
         .await
         .expect("the second connection answers");
     assert_ne!(
