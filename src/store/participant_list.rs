@@ -150,6 +150,10 @@ fn sorted(mut query: SelectStatement, criteria: &ListCriteria) -> SelectStatemen
             );
         }
         SortKey::Updated => {
+            // No index on PostgreSQL: every write of a case changes `updated_at`, and an
+            // index on it would cost each write an entry in all the case row's indexes
+            // (decision record 24). It keeps the newest rows of the matches in a heap, as for
+            // the location. SQLite keeps its index, which costs a write one entry.
             query.order_by(
                 (Participants::Table, Participants::UpdatedAt),
                 order.clone(),

@@ -10,6 +10,12 @@ type Keys = BTreeSet<(String, String)>;
 type Indexes = BTreeSet<(String, String, bool)>;
 type ForeignKeys = BTreeSet<(String, String, String, String)>;
 
+/// Indexes only SQLite has (table, columns). The list's "last updated" sort: on PostgreSQL an
+/// index on `updated_at` would make every write of a case a non-heap-only update, writing all
+/// the case row's indexes; SQLite rewrites only the entries whose columns changed (decision
+/// record 24).
+const SQLITE_ONLY_INDEXES: [(&str, &str); 1] = [("participants", "updated_at,id")];
+
 #[derive(Debug, PartialEq)]
 struct Schema {
     columns: Columns,
@@ -186,7 +192,14 @@ async fn both_dialects_end_with_the_same_schema() {
         pg_schema.primary_keys, lite_schema.primary_keys,
         "primary keys"
     );
-    assert_eq!(pg_schema.indexes, lite_schema.indexes, "indexes");
+    let mut lite_indexes = lite_schema.indexes.clone();
+    for (table, columns) in SQLITE_ONLY_INDEXES {
+        assert!(
+            lite_indexes.remove(&(table.to_owned(), columns.to_owned(), false)),
+            "SQLite still has its index on {table} ({columns})"
+        );
+    }
+    assert_eq!(pg_schema.indexes, lite_indexes, "indexes");
     assert_eq!(
         pg_schema.foreign_keys, lite_schema.foreign_keys,
         "foreign keys"
