@@ -192,7 +192,7 @@ async fn both_dialects_end_with_the_same_schema() {
         pg_schema.primary_keys, lite_schema.primary_keys,
         "primary keys"
     );
-    let mut lite_indexes = lite_schema.indexes.clone();
+    let mut lite_indexes = lite_schema.indexes;
     for (table, columns) in SQLITE_ONLY_INDEXES {
         assert!(
             lite_indexes.remove(&(table.to_owned(), columns.to_owned(), false)),
