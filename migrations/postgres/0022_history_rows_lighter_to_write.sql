@@ -9,8 +9,9 @@ DROP INDEX participants_updated_sort_idx;
 
 -- 2. A timeline line moves its case's page stamp once per row, not once per statement: the
 --    statement trigger built a transition table and joined it for every statement that wrote
---    one, and lines are written one at a time by every command. Still a trigger, so no writer can forget it;
---    still a read first, so a case row this transaction already wrote is left alone.
+--    one, and lines are written one at a time by every command. Still a trigger, so no writer
+--    can forget it; still a read first, so a case row this transaction already wrote is left
+--    alone.
 CREATE FUNCTION timeline_line_page_stamp() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM 1 FROM participants

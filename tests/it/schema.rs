@@ -1,5 +1,6 @@
 //! The two migration sets must end with the same schema: tables, columns (name, nullability,
-//! type family), primary keys, indexes and foreign keys.
+//! type family), primary keys, indexes (but the ones `SQLITE_ONLY_INDEXES` names) and foreign
+//! keys.
 
 use crate::support::{Backend, TestDatabase};
 use cats::store::{Pool, Store};
